@@ -1,0 +1,326 @@
+/* handle.c: the bridge common to every handle kind.
+ *
+ * Lifetime (DESIGN.md section 4): a bridge is freed when its uv handle is
+ * closed (BF_OPEN clear) and its native object is gone (BF_OBJ_ALIVE clear).
+ * While a pin bit is set, b->self holds the Python wrapper with the native
+ * loop as owner, so the loop keeps the wrapper alive and traverses it.
+ * When the native object dies while its uv handle is open, it is closed
+ * without calling Python: directly when no thread runs the loop (we hold the
+ * interpreter lock, so nobody is inside libuv for this loop), otherwise
+ * through the core's close queue, which the loop thread empties. */
+#include "uvmod.h"
+
+static void bridge_free(bridge_t *b)
+{
+    free(b);
+}
+
+static void bridge_close_cb(uv_handle_t *h)
+{
+    bridge_t *b = h->data;
+    uvcore_t *core = b->core;
+    HPyContext *ctx = core->ctx;
+    HPy w = HPy_NULL;
+    gil_ensure(core);
+    core->closing--;
+    if (b->pins && ctx) {
+        w = HPyField_Load(ctx, core->h_loop, b->self);
+        HPyField_Store(ctx, core->h_loop, &b->self, HPy_NULL);
+    }
+    b->pins = 0;
+    b->prev->next = b->next;
+    b->next->prev = b->prev;
+    b->prev = b->next = NULL;
+    b->flags &= ~BF_OPEN;
+    if (!(b->flags & BF_OBJ_ALIVE))
+        bridge_free(b);      /* a pinned bridge always has a live object */
+    if (!HPy_IsNull(w)) {
+        /* b may be freed once w is closed: do not touch it after this */
+        core_dispatch(core, D_CLOSED, w, HPy_NULL, HPy_NULL, 1);
+        HPy_Close(ctx, w);
+    }
+}
+
+void bridge_close(uvcore_t *core, bridge_t *b)
+{
+    if (b->kind == K_IDLE && uv_is_active(&b->u.handle))
+        core->idle_active--;
+    b->flags |= BF_CLOSING;
+    core->closing++;
+    uv_close(&b->u.handle, bridge_close_cb);
+}
+
+void bridge_opened(bridge_t *b)
+{
+    uvcore_t *core = b->core;
+    b->u.handle.data = b;
+    b->flags |= BF_OPEN;
+    b->prev = &core->blist;
+    b->next = core->blist.next;
+    core->blist.next->prev = b;
+    core->blist.next = b;
+}
+
+void bridge_pin(HPyContext *ctx, HPy loop, bridge_t *b, HPy wrapper, unsigned bit)
+{
+    if (b->pins == 0)
+        HPyField_Store(ctx, loop, &b->self, wrapper);
+    b->pins |= bit;
+}
+
+void bridge_unpin(HPyContext *ctx, HPy loop, bridge_t *b, unsigned bit)
+{
+    if (b->pins == 0)
+        return;
+    b->pins &= ~bit;
+    if (b->pins == 0)
+        HPyField_Store(ctx, loop, &b->self, HPy_NULL);
+}
+
+HPy bridge_wrapper(uvcore_t *core, bridge_t *b)
+{
+    if (b->pins == 0 || core->ctx == NULL)
+        return HPy_NULL;
+    return HPyField_Load(core->ctx, core->h_loop, b->self);
+}
+
+HPy handle_loop(HPyContext *ctx, HPy h)
+{
+    HandleObject *o = HandleObject_AsStruct(ctx, h);
+    return HPyField_Load(ctx, h, o->loop);
+}
+
+HPy handle_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, bridge_t **out)
+{
+    uvcore_t *core = loop_core_from(ctx, loop);
+    if (core == NULL)
+        return HPy_NULL;
+    bridge_t *b = calloc(1, sizeof(bridge_t));
+    if (b == NULL) {
+        HPyErr_NoMemory(ctx);
+        return HPy_NULL;
+    }
+    HandleObject *o;
+    HPy h = HPy_New(ctx, type, &o);
+    if (HPy_IsNull(h)) {
+        free(b);
+        return HPy_NULL;
+    }
+    b->core = core;
+    b->kind = kind;
+    b->flags = BF_OBJ_ALIVE;
+    b->self = HPyField_NULL;
+    o->b = b;
+    HPyField_Store(ctx, h, &o->loop, loop);
+    *out = b;
+    return h;
+}
+
+bridge_t *handle_usable(HPyContext *ctx, HPy h)
+{
+    bridge_t *b = HandleObject_AsStruct(ctx, h)->b;
+    if ((b->flags & (BF_OPEN | BF_CLOSING)) != BF_OPEN) {
+        uv_raise(ctx, ERR_CLOSED_HANDLE);
+        return NULL;
+    }
+    if (core_check_thread(ctx, b->core) < 0)
+        return NULL;
+    return b;
+}
+
+bridge_t *handle_stoppable(HPyContext *ctx, HPy h, int *err)
+{
+    bridge_t *b = HandleObject_AsStruct(ctx, h)->b;
+    *err = 0;
+    if ((b->flags & (BF_OPEN | BF_CLOSING)) != BF_OPEN)
+        return NULL;
+    if (core_check_thread(ctx, b->core) < 0) {
+        *err = 1;
+        return NULL;
+    }
+    return b;
+}
+
+/* ---- slots and methods common to every handle type ---- */
+
+HPyDef_SLOT(Handle_traverse, HPy_tp_traverse)
+static int Handle_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
+{
+    HPy_VISIT(&((HandleObject *)self)->loop);
+    return 0;
+}
+
+HPyDef_SLOT(Handle_destroy, HPy_tp_destroy)
+static void Handle_destroy_impl(void *self)
+{
+    HandleObject *o = self;
+    bridge_t *b = o->b;
+    o->b = NULL;
+    if (b == NULL)
+        return;
+    b->flags &= ~BF_OBJ_ALIVE;
+    if (!(b->flags & BF_OPEN)) {
+        bridge_free(b);
+        return;
+    }
+    if (b->flags & (BF_CLOSING | BF_QUEUED))
+        return;                 /* the close callback frees it */
+    uvcore_t *core = b->core;
+    if (!core->running) {
+        bridge_close(core, b);
+        return;
+    }
+    uv_mutex_lock(&core->qlock);
+    b->flags |= BF_QUEUED;
+    b->qnext = core->queue;
+    core->queue = b;
+    uv_mutex_unlock(&core->qlock);
+    core_wakeup(core);
+}
+
+HPyDef_METH(Handle_close, "close", HPyFunc_O,
+            .doc = "close(wrapper): uv_close; the wrapper's on_closed runs from the loop")
+static HPy Handle_close_impl(HPyContext *ctx, HPy self, HPy wrapper)
+{
+    int err;
+    bridge_t *b = handle_stoppable(ctx, self, &err);
+    if (b == NULL)
+        return err ? HPy_NULL : HPy_Dup(ctx, ctx->h_None);
+    HPy loop = handle_loop(ctx, self);
+    bridge_pin(ctx, loop, b, wrapper, PIN_CLOSING);
+    HPy_Close(ctx, loop);
+    bridge_close(b->core, b);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+#define FLAG_GETTER(NAME, DOC, EXPR)                                          \
+    HPyDef_METH(Handle_##NAME, #NAME, HPyFunc_NOARGS, .doc = DOC)             \
+    static HPy Handle_##NAME##_impl(HPyContext *ctx, HPy self)                \
+    {                                                                         \
+        bridge_t *b = HandleObject_AsStruct(ctx, self)->b;                    \
+        return HPyBool_FromBool(ctx, (EXPR) != 0);                            \
+    }
+
+FLAG_GETTER(is_active, "is_active() -> bool",
+            (b->flags & BF_OPEN) && !(b->flags & BF_CLOSING) && uv_is_active(&b->u.handle))
+FLAG_GETTER(is_closing, "is_closing() -> bool: closing or closed",
+            !(b->flags & BF_OPEN) || (b->flags & BF_CLOSING))
+FLAG_GETTER(is_closed, "is_closed() -> bool: the close callback has run",
+            !(b->flags & BF_OPEN))
+FLAG_GETTER(has_ref, "has_ref() -> bool",
+            (b->flags & BF_OPEN) && !(b->flags & BF_CLOSING) && uv_has_ref(&b->u.handle))
+FLAG_GETTER(is_pending, "is_pending() -> bool: the loop keeps the handle alive",
+            b->pins != 0)
+
+HPyDef_METH(Handle_ref, "ref", HPyFunc_NOARGS, .doc = "uv_ref")
+static HPy Handle_ref_impl(HPyContext *ctx, HPy self)
+{
+    bridge_t *b = handle_usable(ctx, self);
+    if (b == NULL)
+        return HPy_NULL;
+    uv_ref(&b->u.handle);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Handle_unref, "unref", HPyFunc_NOARGS, .doc = "uv_unref")
+static HPy Handle_unref_impl(HPyContext *ctx, HPy self)
+{
+    bridge_t *b = handle_usable(ctx, self);
+    if (b == NULL)
+        return HPy_NULL;
+    uv_unref(&b->u.handle);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Handle_fileno, "fileno", HPyFunc_NOARGS, .doc = "uv_fileno")
+static HPy Handle_fileno_impl(HPyContext *ctx, HPy self)
+{
+    uv_os_fd_t fd;
+    bridge_t *b = handle_usable(ctx, self);
+    if (b == NULL)
+        return HPy_NULL;
+    int rc = uv_fileno(&b->u.handle, &fd);
+    if (rc < 0)
+        return uv_raise(ctx, rc);
+    return HPyLong_FromInt32_t(ctx, (int32_t)fd);
+}
+
+/* Socket buffer sizes: supported on TCP, UDP and pipes, EINVAL elsewhere.
+ * Linux doubles the value set and reports the doubled value; the value read
+ * back here is halved, so the value set is the value read. */
+static HPy buffer_size(HPyContext *ctx, HPy self, HPy value, int send)
+{
+    bridge_t *b = handle_usable(ctx, self);
+    int v = 0, rc;
+    if (b == NULL)
+        return HPy_NULL;
+    if (b->kind != K_TCP && b->kind != K_UDP && b->kind != K_PIPE)
+        return uv_raise(ctx, UV_EINVAL);
+    if (!HPy_IsNull(value)) {
+        int64_t want;
+        if (arg_int64(ctx, value, "buffer size must be an int", &want) < 0)
+            return HPy_NULL;
+        if (want <= 0 || want > INT32_MAX / 2)
+            return uv_raise(ctx, UV_EINVAL);
+        v = (int)want;
+    }
+    rc = send ? uv_send_buffer_size(&b->u.handle, &v)
+              : uv_recv_buffer_size(&b->u.handle, &v);
+    if (rc < 0)
+        return uv_raise(ctx, rc);
+    if (!HPy_IsNull(value))
+        return HPy_Dup(ctx, ctx->h_None);
+#ifdef __linux__
+    v /= 2;
+#endif
+    return HPyLong_FromInt32_t(ctx, v);
+}
+
+HPyDef_METH(Handle_get_send_buffer_size, "get_send_buffer_size", HPyFunc_NOARGS, .doc = "")
+static HPy Handle_get_send_buffer_size_impl(HPyContext *ctx, HPy self)
+{
+    return buffer_size(ctx, self, HPy_NULL, 1);
+}
+HPyDef_METH(Handle_set_send_buffer_size, "set_send_buffer_size", HPyFunc_O, .doc = "")
+static HPy Handle_set_send_buffer_size_impl(HPyContext *ctx, HPy self, HPy v)
+{
+    return buffer_size(ctx, self, v, 1);
+}
+HPyDef_METH(Handle_get_recv_buffer_size, "get_receive_buffer_size", HPyFunc_NOARGS, .doc = "")
+static HPy Handle_get_recv_buffer_size_impl(HPyContext *ctx, HPy self)
+{
+    return buffer_size(ctx, self, HPy_NULL, 0);
+}
+HPyDef_METH(Handle_set_recv_buffer_size, "set_receive_buffer_size", HPyFunc_O, .doc = "")
+static HPy Handle_set_recv_buffer_size_impl(HPyContext *ctx, HPy self, HPy v)
+{
+    return buffer_size(ctx, self, v, 0);
+}
+
+HPyDef_METH(Handle_set_pending, "set_pending", HPyFunc_O,
+            .doc = "set_pending(wrapper): the loop keeps the wrapper alive")
+static HPy Handle_set_pending_impl(HPyContext *ctx, HPy self, HPy wrapper)
+{
+    bridge_t *b = handle_usable(ctx, self);
+    if (b == NULL)
+        return HPy_NULL;
+    HPy loop = handle_loop(ctx, self);
+    bridge_pin(ctx, loop, b, wrapper, PIN_USER);
+    HPy_Close(ctx, loop);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Handle_clear_pending, "clear_pending", HPyFunc_NOARGS,
+            .doc = "clear_pending(): undo set_pending()")
+static HPy Handle_clear_pending_impl(HPyContext *ctx, HPy self)
+{
+    bridge_t *b = HandleObject_AsStruct(ctx, self)->b;
+    if (!(b->flags & BF_OPEN))
+        return HPy_Dup(ctx, ctx->h_None);
+    if (core_check_thread(ctx, b->core) < 0)
+        return HPy_NULL;
+    HPy loop = handle_loop(ctx, self);
+    bridge_unpin(ctx, loop, b, PIN_USER);
+    HPy_Close(ctx, loop);
+    return HPy_Dup(ctx, ctx->h_None);
+}

@@ -1,0 +1,500 @@
+/* loop.c: the loop core.
+ *
+ * A native Loop object owns a malloc'd core (uvcore_t) holding the uv_loop_t,
+ * three internal handles and the lists of open bridges and requests in
+ * flight.  run() stores the context, the native loop and the Python Loop in
+ * the core so that libuv callbacks can call Python; they are cleared before
+ * run() returns.
+ *
+ * The interpreter lock is held while libuv runs timers, idle, prepare, check
+ * and pending callbacks.  The internal prepare handle releases it just before
+ * a poll that may block; the first callback that needs it (gil_ensure) and
+ * the internal check handle take it back.  Reasons the poll will not block
+ * are tracked here (DESIGN.md section 5).
+ *
+ * Teardown (Loop.close() and the death of the loop object) closes every open
+ * handle without calling Python, runs libuv until the close callbacks have
+ * run and closes the uv_loop_t. */
+#include "uvmod.h"
+
+static int default_loop_in_use = 0;
+
+uvcore_t *loop_core_from(HPyContext *ctx, HPy loop)
+{
+    HPy type = HPyGlobal_Load(ctx, g_LoopType);
+    int ok = HPy_TypeCheck(ctx, loop, type);
+    HPy_Close(ctx, type);
+    if (!ok) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "a uv loop is required");
+        return NULL;
+    }
+    uvcore_t *core = LoopObject_AsStruct(ctx, loop)->core;
+    if (core == NULL || core->closed) {
+        uv_raise(ctx, ERR_CLOSED_LOOP);
+        return NULL;
+    }
+    if (core_check_thread(ctx, core) < 0)
+        return NULL;
+    return core;
+}
+
+int core_check_thread(HPyContext *ctx, uvcore_t *core)
+{
+    if (core->running) {
+        uv_thread_t me = uv_thread_self();
+        if (!uv_thread_equal(&me, &core->run_thread))
+            return uv_raise_i(ctx, ERR_WRONG_THREAD);
+    }
+    return 0;
+}
+
+/* ---- calling Python ---- */
+
+static void core_report(uvcore_t *core, HPy exc)
+{
+    HPyContext *ctx = core->ctx;
+    HPy args = HPyTuple_Pack(ctx, 2, core->h_wrapper, exc);
+    HPy r = HPy_IsNull(args) ? HPy_NULL
+          : HPy_CallTupleDict(ctx, core->disp[D_ERROR], args, HPy_NULL);
+    HPy_Close(ctx, args);
+    if (HPy_IsNull(r)) {
+        core->fatal = 1;
+        uv_stop(core->loop);
+    }
+    HPy_Close(ctx, r);
+}
+
+void core_dispatch(uvcore_t *core, int which, HPy a, HPy b, HPy c, int nargs)
+{
+    HPyContext *ctx = core->ctx;
+    if (ctx == NULL || core->fatal)
+        return;
+    HPy args = HPyTuple_Pack(ctx, nargs, a, b, c);
+    if (HPy_IsNull(args)) {
+        core->fatal = 1;
+        uv_stop(core->loop);
+        return;
+    }
+    HPy r = HPy_CallTupleDict(ctx, core->disp[which], args, HPy_NULL);
+    HPy_Close(ctx, args);
+    if (HPy_IsNull(r)) {
+        /* the helper itself failed (it catches everything): give up the run
+         * and let run() return with this error */
+        core->fatal = 1;
+        uv_stop(core->loop);
+        return;
+    }
+    if (!HPy_Is(ctx, r, ctx->h_None))
+        core_report(core, r);
+    HPy_Close(ctx, r);
+}
+
+/* ---- the close queue: handles whose object died while open ---- */
+
+void core_process_queue(uvcore_t *core)
+{
+    uv_mutex_lock(&core->qlock);
+    bridge_t *b = core->queue;
+    core->queue = NULL;
+    uv_mutex_unlock(&core->qlock);
+    while (b) {
+        bridge_t *next = b->qnext;
+        b->qnext = NULL;
+        b->flags &= ~BF_QUEUED;
+        if ((b->flags & BF_OPEN) && !(b->flags & BF_CLOSING))
+            bridge_close(core, b);
+        b = next;
+    }
+}
+
+void core_wakeup(uvcore_t *core)
+{
+    uv_async_send(&core->wakeup);
+}
+
+static void wakeup_cb(uv_async_t *h)
+{
+    uvcore_t *core = h->data;
+    gil_ensure(core);
+    core_process_queue(core);
+    uv_mutex_lock(&core->qlock);
+    int later = core->later_pending;
+    core->later_pending = 0;
+    uv_mutex_unlock(&core->qlock);
+    if (later) {
+        uv_unref((uv_handle_t *)&core->wakeup);
+        if (core->ctx)
+            core_dispatch(core, D_LATER, core->h_wrapper, HPy_NULL, HPy_NULL, 1);
+    }
+}
+
+/* ---- the interpreter lock around the poll ---- */
+
+static int poll_may_block(uvcore_t *core)
+{
+    return core->mode != UV_RUN_NOWAIT && !core->loop->stop_flag
+        && core->idle_active == 0 && core->closing == 0 && !core->fatal;
+}
+
+static void prepare_cb(uv_prepare_t *h)
+{
+    uvcore_t *core = h->data;
+    if (core->ctx && !core->released && poll_may_block(core)) {
+        core->tstate = HPy_LeavePythonExecution(core->ctx);
+        core->released = 1;
+    }
+}
+
+static void check_cb(uv_check_t *h)
+{
+    gil_ensure((uvcore_t *)h->data);
+}
+
+/* ---- creation and teardown ---- */
+
+static void core_free_memory(uvcore_t *core)
+{
+    uv_mutex_destroy(&core->qlock);
+    free(core->rbuf);
+    free(core);
+}
+
+static uvcore_t *core_new(HPyContext *ctx, int is_default, size_t rbuf_size)
+{
+    uvcore_t *core = calloc(1, sizeof(uvcore_t));
+    int rc;
+    if (core == NULL) {
+        HPyErr_NoMemory(ctx);
+        return NULL;
+    }
+    if (uv_mutex_init(&core->qlock) != 0) {
+        free(core);
+        HPyErr_NoMemory(ctx);
+        return NULL;
+    }
+    core->blist.next = core->blist.prev = &core->blist;
+    core->rlist.next = core->rlist.prev = &core->rlist;
+    core->rbuf_size = rbuf_size;
+    if (is_default) {
+        if (default_loop_in_use) {
+            uv_mutex_destroy(&core->qlock);
+            free(core);
+            HPyErr_SetString(ctx, ctx->h_RuntimeError,
+                             "the default loop exists already: use Loop.get_default()");
+            return NULL;
+        }
+        core->loop = uv_default_loop();
+        if (core->loop == NULL) {
+            core_free_memory(core);
+            HPyErr_NoMemory(ctx);
+            return NULL;
+        }
+        core->is_default = 1;
+        default_loop_in_use = 1;
+    } else {
+        core->loop = &core->loop_storage;
+        rc = uv_loop_init(core->loop);
+        if (rc < 0) {
+            core_free_memory(core);
+            uv_raise(ctx, rc);
+            return NULL;
+        }
+    }
+    core->loop->data = core;
+    uv_async_init(core->loop, &core->wakeup, wakeup_cb);
+    uv_prepare_init(core->loop, &core->prepare);
+    uv_check_init(core->loop, &core->check);
+    core->wakeup.data = core->prepare.data = core->check.data = core;
+    uv_prepare_start(&core->prepare, prepare_cb);
+    uv_check_start(&core->check, check_cb);
+    uv_unref((uv_handle_t *)&core->wakeup);
+    uv_unref((uv_handle_t *)&core->prepare);
+    uv_unref((uv_handle_t *)&core->check);
+    return core;
+}
+
+/* Close everything without calling Python and close the uv loop.
+ * ctx/h_loop may be NULL (object death): then the fields are not touched
+ * (CPython has cleared them already, PyPy's collector no longer traces them).
+ * Returns 0, or a libuv status if the uv loop could not be closed. */
+static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
+{
+    bridge_t *b;
+    reqb_t *r;
+    core->ctx = NULL;               /* no Python from callbacks */
+    core_process_queue(core);
+    for (b = core->blist.next; b != &core->blist; b = b->next) {
+        if (ctx && b->pins)
+            HPyField_Store(ctx, h_loop, &b->self, HPy_NULL);
+        b->pins = 0;
+        if (!(b->flags & BF_CLOSING))
+            bridge_close(core, b);
+    }
+    for (r = core->rlist.next; r != &core->rlist; r = r->next) {
+        if (ctx)
+            HPyField_Store(ctx, h_loop, &r->self, HPy_NULL);
+    }
+    if (!uv_is_closing((uv_handle_t *)&core->wakeup)) {
+        uv_close((uv_handle_t *)&core->wakeup, NULL);
+        uv_close((uv_handle_t *)&core->prepare, NULL);
+        uv_close((uv_handle_t *)&core->check, NULL);
+    }
+    /* close callbacks, cancelled requests; work in libuv's thread pool is
+     * waited for */
+    while (uv_run(core->loop, UV_RUN_DEFAULT) != 0)
+        ;
+    int rc = uv_loop_close(core->loop);
+    if (rc == 0) {
+        core->closed = 1;
+        if (core->is_default)
+            default_loop_in_use = 0;
+    }
+    return rc;
+}
+
+/* ---- the Loop type ---- */
+
+HPyDef_SLOT(Loop_new, HPy_tp_new)
+static HPy Loop_new_impl(HPyContext *ctx, HPy type, const HPy *args,
+                         HPy_ssize_t nargs, HPy kw)
+{
+    int is_default = 0;
+    HPy_ssize_t bufsize = 65536;
+    static const char *kwlist[] = {"default", "buffer_size", NULL};
+    HPyTracker ht;
+    if (!HPyArg_ParseKeywordsDict(ctx, &ht, args, nargs, kw, "|pn", kwlist,
+                              &is_default, &bufsize))
+        return HPy_NULL;
+    HPyTracker_Close(ctx, ht);
+    if (bufsize < 1 || bufsize > (1 << 30)) {
+        uv_raise(ctx, UV_EINVAL);
+        return HPy_NULL;
+    }
+    LoopObject *o;
+    HPy h = HPy_New(ctx, type, &o);
+    if (HPy_IsNull(h))
+        return HPy_NULL;
+    o->core = core_new(ctx, is_default, (size_t)bufsize);
+    if (o->core == NULL) {
+        HPy_Close(ctx, h);
+        return HPy_NULL;
+    }
+    return h;
+}
+
+HPyDef_SLOT(Loop_traverse, HPy_tp_traverse)
+static int Loop_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
+{
+    uvcore_t *core = ((LoopObject *)self)->core;
+    if (core == NULL)
+        return 0;
+    for (bridge_t *b = core->blist.next; b != &core->blist; b = b->next)
+        HPy_VISIT(&b->self);
+    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
+        HPy_VISIT(&r->self);
+    return 0;
+}
+
+HPyDef_SLOT(Loop_destroy, HPy_tp_destroy)
+static void Loop_destroy_impl(void *self)
+{
+    LoopObject *o = self;
+    uvcore_t *core = o->core;
+    o->core = NULL;
+    if (core == NULL)
+        return;
+    if (!core->closed && core_teardown(core, NULL, HPy_NULL) != 0)
+        return;   /* libuv still uses the memory: leak it rather than crash */
+    core_free_memory(core);
+}
+
+static uvcore_t *self_core(HPyContext *ctx, HPy self, int need_open)
+{
+    uvcore_t *core = LoopObject_AsStruct(ctx, self)->core;
+    if (need_open && core->closed) {
+        uv_raise(ctx, ERR_CLOSED_LOOP);
+        return NULL;
+    }
+    if (need_open && core_check_thread(ctx, core) < 0)
+        return NULL;
+    return core;
+}
+
+HPyDef_METH(Loop_run, "run", HPyFunc_VARARGS,
+            .doc = "run(wrapper, mode) -> bool: run the loop (uv_run)")
+static HPy Loop_run_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    int mode, r, i;
+    HPy wrapper;
+    if (!HPyArg_Parse(ctx, NULL, args, nargs, "Oi", &wrapper, &mode))
+        return HPy_NULL;
+    uvcore_t *core = self_core(ctx, self, 1);
+    if (core == NULL)
+        return HPy_NULL;
+    if (core->running)
+        return uv_raise(ctx, ERR_RUNNING);
+    if (mode < UV_RUN_DEFAULT || mode > UV_RUN_NOWAIT)
+        return uv_raise(ctx, UV_EINVAL);
+    for (i = 0; i < D_COUNT; i++) {
+        core->disp[i] = HPyGlobal_Load(ctx, g_dispatch[i]);
+        if (HPy_IsNull(core->disp[i])) {
+            while (--i >= 0)
+                HPy_Close(ctx, core->disp[i]);
+            return HPy_NULL;
+        }
+    }
+    core->running = 1;
+    core->run_thread = uv_thread_self();
+    core->ctx = ctx;
+    core->h_loop = self;
+    core->h_wrapper = wrapper;
+    core->mode = (uv_run_mode)mode;
+    core->fatal = 0;
+    core_process_queue(core);
+    uv_mutex_lock(&core->qlock);
+    if (core->later_pending)
+        uv_ref((uv_handle_t *)&core->wakeup);
+    uv_mutex_unlock(&core->qlock);
+
+    r = uv_run(core->loop, core->mode);
+
+    gil_ensure(core);
+    core->ctx = NULL;
+    core->h_loop = HPy_NULL;
+    core->h_wrapper = HPy_NULL;
+    core->running = 0;
+    for (i = 0; i < D_COUNT; i++) {
+        HPy_Close(ctx, core->disp[i]);
+        core->disp[i] = HPy_NULL;
+    }
+    if (core->fatal) {
+        core->fatal = 0;
+        return HPy_NULL;
+    }
+    return HPyBool_FromBool(ctx, r != 0);
+}
+
+HPyDef_METH(Loop_stop, "stop", HPyFunc_NOARGS, .doc = "stop the loop (uv_stop)")
+static HPy Loop_stop_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 0);
+    if (core->closed)
+        return HPy_Dup(ctx, ctx->h_None);
+    if (core_check_thread(ctx, core) < 0)
+        return HPy_NULL;
+    uv_stop(core->loop);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Loop_close, "close", HPyFunc_NOARGS,
+            .doc = "close every handle without callbacks and close the loop")
+static HPy Loop_close_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 0);
+    if (core->closed)
+        return HPy_Dup(ctx, ctx->h_None);
+    if (core_check_thread(ctx, core) < 0)
+        return HPy_NULL;
+    if (core->running)
+        return uv_raise(ctx, ERR_RUNNING);
+    int rc = core_teardown(core, ctx, self);
+    if (rc < 0)
+        return uv_raise(ctx, rc);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Loop_wakeup, "wakeup", HPyFunc_NOARGS,
+            .doc = "wakeup(): ask the loop thread to run call_later callbacks (any thread)")
+static HPy Loop_wakeup_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 0);
+    if (core->closed)
+        return uv_raise(ctx, ERR_CLOSED_LOOP);
+    uv_mutex_lock(&core->qlock);
+    core->later_pending = 1;
+    uv_mutex_unlock(&core->qlock);
+    /* keep the loop alive until the callbacks ran; only the thread that owns
+     * the loop may touch its reference count */
+    uv_thread_t me = uv_thread_self();
+    if (!core->running || uv_thread_equal(&me, &core->run_thread))
+        uv_ref((uv_handle_t *)&core->wakeup);
+    uv_async_send(&core->wakeup);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+#define LOOP_GETTER(NAME, DOC, EXPR)                                          \
+    HPyDef_METH(Loop_##NAME, #NAME, HPyFunc_NOARGS, .doc = DOC)               \
+    static HPy Loop_##NAME##_impl(HPyContext *ctx, HPy self)                  \
+    {                                                                         \
+        uvcore_t *core = self_core(ctx, self, 1);                             \
+        if (core == NULL)                                                     \
+            return HPy_NULL;                                                  \
+        return EXPR;                                                          \
+    }
+
+LOOP_GETTER(alive, "alive() -> bool (uv_loop_alive)",
+            HPyBool_FromBool(ctx, uv_loop_alive(core->loop) != 0))
+LOOP_GETTER(now, "now() -> int ms (uv_now)",
+            HPyLong_FromUInt64_t(ctx, uv_now(core->loop)))
+LOOP_GETTER(backend_fd, "backend_fd() -> int (uv_backend_fd)",
+            HPyLong_FromInt32_t(ctx, uv_backend_fd(core->loop)))
+LOOP_GETTER(backend_timeout, "backend_timeout() -> int ms (uv_backend_timeout)",
+            HPyLong_FromInt32_t(ctx, uv_backend_timeout(core->loop)))
+
+HPyDef_METH(Loop_update_time, "update_time", HPyFunc_NOARGS, .doc = "uv_update_time")
+static HPy Loop_update_time_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 1);
+    if (core == NULL)
+        return HPy_NULL;
+    uv_update_time(core->loop);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Loop_is_closed, "is_closed", HPyFunc_NOARGS, .doc = "is_closed() -> bool")
+static HPy Loop_is_closed_impl(HPyContext *ctx, HPy self)
+{
+    return HPyBool_FromBool(ctx, self_core(ctx, self, 0)->closed != 0);
+}
+
+HPyDef_METH(Loop_is_running, "is_running", HPyFunc_NOARGS, .doc = "is_running() -> bool")
+static HPy Loop_is_running_impl(HPyContext *ctx, HPy self)
+{
+    return HPyBool_FromBool(ctx, self_core(ctx, self, 0)->running != 0);
+}
+
+HPyDef_METH(Loop_is_default, "is_default", HPyFunc_NOARGS, .doc = "is_default() -> bool")
+static HPy Loop_is_default_impl(HPyContext *ctx, HPy self)
+{
+    return HPyBool_FromBool(ctx, self_core(ctx, self, 0)->is_default != 0);
+}
+
+HPyDef_METH(Loop_open_handles, "open_handles", HPyFunc_NOARGS,
+            .doc = "open_handles() -> int: handles not yet closed (those of the user and orphans)")
+static HPy Loop_open_handles_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 0);
+    long n = 0;
+    if (!core->closed)
+        for (bridge_t *b = core->blist.next; b != &core->blist; b = b->next)
+            n++;
+    return HPyLong_FromInt64_t(ctx, n);
+}
+
+static HPyDef *Loop_defines[] = {
+    &Loop_new, &Loop_traverse, &Loop_destroy,
+    &Loop_run, &Loop_stop, &Loop_close, &Loop_wakeup,
+    &Loop_alive, &Loop_now, &Loop_backend_fd, &Loop_backend_timeout,
+    &Loop_update_time, &Loop_is_closed, &Loop_is_running, &Loop_is_default,
+    &Loop_open_handles,
+    NULL
+};
+
+HPyType_Spec Loop_spec = {
+    .name = "uv._uv.Loop",
+    .basicsize = sizeof(LoopObject),
+    .builtin_shape = LoopObject_SHAPE,
+    .flags = HPy_TPFLAGS_DEFAULT | HPy_TPFLAGS_HAVE_GC,
+    .defines = Loop_defines,
+    .doc = "The native loop: owns the uv_loop_t (use uv.Loop)",
+};

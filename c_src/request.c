@@ -1,0 +1,134 @@
+/* request.c: the request base.
+ *
+ * A request lives in malloc'd memory (reqb_t) that libuv points to until its
+ * callback has run.  From reqb_start() until that callback it is pending: its
+ * r->self field holds the Python request (owner: the native loop), so a
+ * request nobody holds still completes and calls back.  Memory the request
+ * owns (the unsent part of a write, ...) is r->mem, freed at completion.
+ * The reqb is freed once it is complete and its native object is gone. */
+#include "uvmod.h"
+
+static void reqb_free(reqb_t *r)
+{
+    free(r->mem);
+    free(r);
+}
+
+HPy request_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, reqb_t **out)
+{
+    uvcore_t *core = loop_core_from(ctx, loop);
+    if (core == NULL)
+        return HPy_NULL;
+    reqb_t *r = calloc(1, sizeof(reqb_t));
+    if (r == NULL) {
+        HPyErr_NoMemory(ctx);
+        return HPy_NULL;
+    }
+    RequestObject *o;
+    HPy h = HPy_New(ctx, type, &o);
+    if (HPy_IsNull(h)) {
+        free(r);
+        return HPy_NULL;
+    }
+    r->core = core;
+    r->kind = kind;
+    r->flags = RF_OBJ_ALIVE;
+    r->self = HPyField_NULL;
+    r->u.req.data = r;
+    o->r = r;
+    HPyField_Store(ctx, h, &o->loop, loop);
+    *out = r;
+    return h;
+}
+
+/* the request was handed to libuv: pin it until its callback */
+void reqb_start(HPyContext *ctx, HPy loop, reqb_t *r, HPy wrapper)
+{
+    uvcore_t *core = r->core;
+    r->u.req.data = r;
+    r->flags |= RF_INFLIGHT;
+    HPyField_Store(ctx, loop, &r->self, wrapper);
+    r->prev = &core->rlist;
+    r->next = core->rlist.next;
+    core->rlist.next->prev = r;
+    core->rlist.next = r;
+}
+
+/* the request could not be started after all (libuv refused it) */
+void reqb_abandon(HPyContext *ctx, HPy loop, reqb_t *r)
+{
+    free(r->mem);
+    r->mem = NULL;
+    r->flags |= RF_DONE;
+}
+
+void reqb_complete(reqb_t *r, int status)
+{
+    uvcore_t *core = r->core;
+    HPyContext *ctx;
+    HPy w = HPy_NULL;
+    gil_ensure(core);
+    ctx = core->ctx;
+    if (ctx) {
+        w = HPyField_Load(ctx, core->h_loop, r->self);
+        HPyField_Store(ctx, core->h_loop, &r->self, HPy_NULL);
+    }
+    r->prev->next = r->next;
+    r->next->prev = r->prev;
+    r->prev = r->next = NULL;
+    r->flags = (r->flags & ~RF_INFLIGHT) | RF_DONE;
+    r->status = status;
+    free(r->mem);
+    r->mem = NULL;
+    if (!(r->flags & RF_OBJ_ALIVE))
+        reqb_free(r);        /* a pinned request always has a live object */
+    if (!HPy_IsNull(w)) {
+        HPy st = HPyLong_FromInt32_t(ctx, status);
+        core_dispatch(core, D_REQUEST, w, st, HPy_NULL, 2);
+        HPy_Close(ctx, st);
+        HPy_Close(ctx, w);
+    }
+}
+
+HPyDef_SLOT(Request_traverse, HPy_tp_traverse)
+static int Request_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
+{
+    HPy_VISIT(&((RequestObject *)self)->loop);
+    return 0;
+}
+
+HPyDef_SLOT(Request_destroy, HPy_tp_destroy)
+static void Request_destroy_impl(void *self)
+{
+    RequestObject *o = self;
+    reqb_t *r = o->r;
+    o->r = NULL;
+    if (r == NULL)
+        return;
+    r->flags &= ~RF_OBJ_ALIVE;
+    if (!(r->flags & RF_INFLIGHT))
+        reqb_free(r);
+}
+
+HPyDef_METH(Request_cancel, "cancel", HPyFunc_NOARGS,
+            .doc = "cancel(): uv_cancel; ArgumentError where libuv cannot cancel")
+static HPy Request_cancel_impl(HPyContext *ctx, HPy self)
+{
+    reqb_t *r = RequestObject_AsStruct(ctx, self)->r;
+    if (!(r->flags & RF_INFLIGHT))
+        return uv_raise(ctx, UV_EINVAL);
+    if (core_check_thread(ctx, r->core) < 0)
+        return HPy_NULL;
+    int rc = uv_cancel(&r->u.req);
+    if (rc < 0)
+        return uv_raise(ctx, rc);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Request_is_finished, "is_finished", HPyFunc_NOARGS,
+            .doc = "is_finished() -> bool: the callback has run")
+static HPy Request_is_finished_impl(HPyContext *ctx, HPy self)
+{
+    reqb_t *r = RequestObject_AsStruct(ctx, self)->r;
+    return HPyBool_FromBool(ctx, (r->flags & RF_DONE) != 0);
+}

@@ -1,0 +1,263 @@
+/* uvmod.h: the structures and helpers every file of the native layer shares.
+ *
+ * The shape (DESIGN.md sections 3-6):
+ *
+ *   Python wrapper (uv.Timer, ...)  --owns-->  native handle object (HandleObject)
+ *                                                  |  b (C pointer)
+ *                                                  v
+ *   core (uvcore_t, malloc'd)  <--core--  bridge (bridge_t, malloc'd, holds the uv handle)
+ *
+ * - A bridge is malloc'd memory that libuv may point to until its close
+ *   callback has run; it is freed once both the libuv side is closed and the
+ *   native object is gone (bridge_release).
+ * - While a handle is *pending* (some pin bit is set), its bridge holds an
+ *   HPyField to the Python wrapper, stored with the native loop object as
+ *   owner; the loop's tp_traverse visits it.  Callbacks load the wrapper from
+ *   that field.
+ * - The core is the loop's C state; it outlives nothing it does not own:
+ *   every path checks a bridge's flags before touching its core.
+ * - Python callbacks run through dispatch helpers written in Python
+ *   (uv/_dispatch.py) that return the exception they caught, so that C never
+ *   has to fetch an exception (HPy 0.9 cannot).
+ */
+#ifndef UVMOD_H
+#define UVMOD_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+#include "hpy.h"
+
+/* ---- fence: HPy functions that dispatch to the wrong function on PyPy ----
+ * PyPy 7.3.19's HPyContext has one member more than hpy 0.9.0's header
+ * (h_DictType after h_Builtins): every context function declared after
+ * h_Builtins calls something else on PyPy.  Each name below becomes an
+ * undeclared identifier, and the build treats implicit declarations as
+ * errors, so using one fails to compile.  HPyMember_OBJECT is unsafe in
+ * universal mode on CPython, and C types stay final (no BASETYPE flag). */
+#define HPy_Call                         uv_forbidden__HPy_Call__shifted_on_PyPy
+#define HPy_CallMethod                   uv_forbidden__HPy_CallMethod__shifted_on_PyPy
+#define HPyCapsule_New                   uv_forbidden__HPyCapsule_New__shifted_on_PyPy
+#define HPyCapsule_Get                   uv_forbidden__HPyCapsule_Get__shifted_on_PyPy
+#define HPyCapsule_IsValid               uv_forbidden__HPyCapsule_IsValid__shifted_on_PyPy
+#define HPyCapsule_Set                   uv_forbidden__HPyCapsule_Set__shifted_on_PyPy
+#define HPy_Compile_s                    uv_forbidden__HPy_Compile_s__shifted_on_PyPy
+#define HPy_EvalCode                     uv_forbidden__HPy_EvalCode__shifted_on_PyPy
+#define HPyContextVar_New                uv_forbidden__HPyContextVar_New__shifted_on_PyPy
+#define HPyContextVar_Get                uv_forbidden__HPyContextVar_Get__shifted_on_PyPy
+#define HPyContextVar_Set                uv_forbidden__HPyContextVar_Set__shifted_on_PyPy
+#define HPyType_GetName                  uv_forbidden__HPyType_GetName__shifted_on_PyPy
+#define HPyType_IsSubtype                uv_forbidden__HPyType_IsSubtype__shifted_on_PyPy
+#define HPyUnicode_FromEncodedObject     uv_forbidden__HPyUnicode_FromEncodedObject__shifted_on_PyPy
+#define HPyUnicode_Substring             uv_forbidden__HPyUnicode_Substring__shifted_on_PyPy
+#define HPyDict_Keys                     uv_forbidden__HPyDict_Keys__shifted_on_PyPy
+#define HPyDict_Copy                     uv_forbidden__HPyDict_Copy__shifted_on_PyPy
+#define HPySlice_Unpack                  uv_forbidden__HPySlice_Unpack__shifted_on_PyPy
+#define HPy_SetCallFunction              uv_forbidden__HPy_SetCallFunction__shifted_on_PyPy
+#define HPyMember_OBJECT                 uv_forbidden__HPyMember_OBJECT__unsafe_in_universal_mode
+#undef  HPy_TPFLAGS_BASETYPE
+#define HPy_TPFLAGS_BASETYPE             uv_forbidden__BASETYPE__keep_C_types_final
+
+/* ---- handle kinds ---- */
+enum {
+    K_ASYNC = 1, K_IDLE, K_PREPARE, K_CHECK, K_TIMER, K_SIGNAL,
+    K_TCP, K_PIPE, K_TTY, K_UDP, K_POLL, K_PROCESS, K_FSEVENT, K_FSPOLL,
+};
+
+/* ---- why a handle is pending (pin bits) ---- */
+enum {
+    PIN_ACTIVE  = 1u << 0,   /* started (timer, idle, signal, ...) */
+    PIN_CLOSING = 1u << 1,   /* uv_close called, close callback not yet run */
+    PIN_READING = 1u << 2,   /* read_start / listen / receive_start */
+    PIN_SENT    = 1u << 3,   /* Async.send until its callback */
+    PIN_USER    = 1u << 4,   /* set_pending() */
+};
+
+/* ---- bridge flags ---- */
+enum {
+    BF_OPEN      = 1u << 0,  /* the uv handle is initialised, close cb not run */
+    BF_CLOSING   = 1u << 1,  /* uv_close called */
+    BF_OBJ_ALIVE = 1u << 2,  /* the native object still exists */
+    BF_QUEUED    = 1u << 3,  /* in the core's close queue */
+    BF_ON_CLOSED = 1u << 4,  /* call the Python close callback */
+    BF_SILENT    = 1u << 5,  /* close without calling Python (teardown) */
+};
+
+typedef struct uvcore_s uvcore_t;
+typedef struct bridge_s bridge_t;
+typedef struct reqb_s reqb_t;
+
+struct bridge_s {
+    union uv_any_handle u;
+    uvcore_t *core;
+    HPyField self;           /* the wrapper while pinned; owner: loop object */
+    bridge_t *prev, *next;   /* the core's list of open bridges */
+    bridge_t *qnext;         /* the core's close queue */
+    unsigned kind;
+    unsigned flags;
+    unsigned pins;
+};
+
+struct reqb_s {
+    union uv_any_req u;
+    uvcore_t *core;
+    HPyField self;           /* the request wrapper until its callback */
+    reqb_t *prev, *next;     /* the core's list of requests in flight */
+    unsigned kind;
+    unsigned flags;          /* RF_* */
+    void *mem;               /* memory the request owns (write data, ...) */
+    size_t memlen;
+    bridge_t *handle;        /* the handle it runs on, when there is one */
+    int status;              /* status of its completion */
+};
+
+enum { RF_INFLIGHT = 1u << 0, RF_OBJ_ALIVE = 1u << 1, RF_DONE = 1u << 2 };
+
+/* dispatch helpers (uv/_dispatch.py), loaded once per run() */
+enum {
+    D_IDLE, D_PREPARE, D_CHECK, D_TIMEOUT, D_WAKEUP, D_SIGNAL, D_CLOSED,
+    D_LATER, D_ERROR, D_MAKE_ERROR,
+    D_READ, D_CONNECTION, D_REQUEST,
+    D_COUNT
+};
+
+struct uvcore_s {
+    uv_loop_t loop_storage;
+    uv_loop_t *loop;           /* &loop_storage or uv_default_loop() */
+    int is_default;
+    int closed;
+    /* internal handles: wake-up (call_later, close queue), GIL release */
+    uv_async_t wakeup;
+    uv_prepare_t prepare;
+    uv_check_t check;
+    /* the close queue and the call_later flag, shared with other threads */
+    uv_mutex_t qlock;
+    bridge_t *queue;
+    int later_pending;
+    /* bridges with an open uv handle, requests in flight */
+    bridge_t blist;            /* sentinel */
+    reqb_t rlist;              /* sentinel */
+    /* state valid while run() executes */
+    int running;
+    uv_thread_t run_thread;
+    uv_run_mode mode;
+    HPyContext *ctx;           /* NULL outside run(): callbacks call no Python */
+    HPy h_loop;                /* the native loop object */
+    HPy h_wrapper;             /* the Python Loop */
+    HPy disp[D_COUNT];
+    int released;              /* interpreter lock released around the poll */
+    HPyThreadState tstate;
+    int fatal;                 /* an error is set that run() must return */
+    /* why the poll will not block */
+    int idle_active;
+    int closing;
+    /* loop-owned read buffer */
+    char *rbuf;
+    size_t rbuf_size;
+    int rbuf_busy;
+};
+
+/* the native objects */
+typedef struct { uvcore_t *core; } LoopObject;
+HPyType_HELPERS(LoopObject)
+
+typedef struct { bridge_t *b; HPyField loop; } HandleObject;
+HPyType_HELPERS(HandleObject)
+
+typedef struct { reqb_t *r; HPyField loop; } RequestObject;
+HPyType_HELPERS(RequestObject)
+
+/* ---- globals set by _uv._setup() ---- */
+extern HPyGlobal g_dispatch[D_COUNT];
+extern HPyGlobal g_LoopType;
+
+/* ---- errors.c ---- */
+/* raise the uv exception for a libuv status (negative) and return HPy_NULL */
+HPy uv_raise(HPyContext *ctx, int status);
+int uv_raise_i(HPyContext *ctx, int status);   /* same, returns -1 */
+#define ERR_CLOSED_HANDLE   1   /* pseudo statuses understood by _make_error */
+#define ERR_CLOSED_LOOP     2
+#define ERR_WRONG_THREAD    3
+#define ERR_RUNNING         4
+extern HPyDef errors_error_table;
+extern HPyDef errors_strerror;
+extern HPyDef errors_err_name;
+
+/* ---- loop.c ---- */
+extern HPyType_Spec Loop_spec;
+static inline void gil_ensure(uvcore_t *core)
+{
+    if (core->released) {
+        HPy_ReenterPythonExecution(core->ctx, core->tstate);
+        core->released = 0;
+    }
+}
+int core_check_thread(HPyContext *ctx, uvcore_t *core);  /* -1 + error if foreign */
+void core_wakeup(uvcore_t *core);
+void core_process_queue(uvcore_t *core);
+/* call a dispatch helper with 1-3 arguments; handles a returned exception */
+void core_dispatch(uvcore_t *core, int which, HPy a, HPy b, HPy c, int nargs);
+uvcore_t *loop_core_from(HPyContext *ctx, HPy loop);  /* NULL + error */
+
+/* ---- handle.c ---- */
+extern HPyDef *handle_common_defines[];
+#define HANDLE_COMMON_DEFINES \
+    &Handle_close, &Handle_is_active, &Handle_is_closing, &Handle_is_closed, \
+    &Handle_ref, &Handle_unref, &Handle_has_ref, &Handle_fileno, \
+    &Handle_get_send_buffer_size, &Handle_set_send_buffer_size, \
+    &Handle_get_recv_buffer_size, &Handle_set_recv_buffer_size, \
+    &Handle_set_pending, &Handle_clear_pending, &Handle_is_pending, \
+    &Handle_traverse, &Handle_destroy
+extern HPyDef Handle_close, Handle_is_active, Handle_is_closing, Handle_is_closed,
+    Handle_ref, Handle_unref, Handle_has_ref, Handle_fileno,
+    Handle_get_send_buffer_size, Handle_set_send_buffer_size,
+    Handle_get_recv_buffer_size, Handle_set_recv_buffer_size,
+    Handle_set_pending, Handle_clear_pending, Handle_is_pending,
+    Handle_traverse, Handle_destroy;
+
+/* create a native handle object of type `type` for loop `loop`; the bridge
+ * is allocated and linked but the uv handle is not initialised: call
+ * bridge_opened() after a successful uv_xxx_init, or bridge_abandon(). */
+HPy handle_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, bridge_t **out);
+void bridge_opened(bridge_t *b);
+/* the bridge of a native handle that is usable: open, not closing, and the
+ * calling thread may use the loop; NULL with ClosedHandleError otherwise */
+bridge_t *handle_usable(HPyContext *ctx, HPy h);
+/* same but NULL without error for a closed/closing handle (stop-like) */
+bridge_t *handle_stoppable(HPyContext *ctx, HPy h, int *err);
+void bridge_pin(HPyContext *ctx, HPy loop, bridge_t *b, HPy wrapper, unsigned bit);
+void bridge_unpin(HPyContext *ctx, HPy loop, bridge_t *b, unsigned bit);
+HPy handle_loop(HPyContext *ctx, HPy h);      /* new handle to the native loop */
+HPy bridge_wrapper(uvcore_t *core, bridge_t *b); /* new handle or HPy_NULL */
+void bridge_close(uvcore_t *core, bridge_t *b); /* uv_close with the common cb */
+
+/* ---- request.c ---- */
+extern HPyDef Request_cancel, Request_is_finished, Request_traverse, Request_destroy;
+#define REQUEST_COMMON_DEFINES \
+    &Request_cancel, &Request_is_finished, &Request_traverse, &Request_destroy
+HPy request_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, reqb_t **out);
+void reqb_start(HPyContext *ctx, HPy loop, reqb_t *r, HPy wrapper);
+/* called by a request's libuv callback: runs the Python callback with the
+ * status through D_REQUEST and releases the request */
+void reqb_complete(reqb_t *r, int status);
+void reqb_abandon(HPyContext *ctx, HPy loop, reqb_t *r);
+
+/* ---- per-kind types ---- */
+extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
+    Async_spec, Signal_spec;
+
+/* ---- small helpers ---- */
+static inline int arg_int64(HPyContext *ctx, HPy h, const char *what, int64_t *out)
+{
+    if (!HPy_TypeCheck(ctx, h, ctx->h_LongType)) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, what);
+        return -1;
+    }
+    *out = HPyLong_AsInt64_t(ctx, h);
+    if (*out == -1 && HPyErr_Occurred(ctx))
+        return -1;
+    return 0;
+}
+
+#endif

@@ -1,0 +1,161 @@
+"""The base class of every libuv handle: :class:`UVHandle`."""
+from .abstract import Handle
+from .common import dummy_callback
+from .error import LoopClosedError
+from .loop import Loop
+
+__all__ = ["UVHandle"]
+
+
+class UVHandle(object):
+    """Base class of all libuv-based handles: ``UVHandle(loop, arguments=())``.
+
+    A subclass sets ``_native`` to the native type; *arguments* are passed to
+    it after the native loop.  Callbacks are ``on_*`` attributes: assigning a
+    non-callable raises ``TypeError`` and ``None`` restores the no-op default.
+
+    :raises uv.LoopClosedError: the loop has been closed
+    """
+
+    _native = None
+
+    def __init__(self, loop=None, arguments=()):
+        if loop is None:
+            loop = Loop.get_current()
+        elif not isinstance(loop, Loop):
+            raise TypeError("loop must be a uv.Loop, not %s" % type(loop).__name__)
+        self._n = self._native(loop._n, *arguments)
+        self._loop = loop
+        self.on_closed = dummy_callback
+        #: User-specific data of any type.
+        self.data = None
+        self._allocator = None
+        loop._handles.add(self)
+
+    def __setattr__(self, name, value):
+        if name[:3] == "on_":
+            if value is None:
+                value = dummy_callback
+            elif not callable(value):
+                raise TypeError("%s must be callable, not %s"
+                                % (name, type(value).__name__))
+        object.__setattr__(self, name, value)
+
+    @property
+    def loop(self):
+        """The :class:`uv.Loop` the handle runs on (read-only)."""
+        return self._loop
+
+    @property
+    def closing(self):
+        """True right after :meth:`close` was called (and once closed)."""
+        return self._n.is_closing()
+
+    @property
+    def closed(self):
+        """True once the close callback has run."""
+        return self._n.is_closed()
+
+    @property
+    def active(self):
+        """Whether the handle is active (started, reading, ...)."""
+        return self._n.is_active()
+
+    @property
+    def referenced(self):
+        """Whether the handle keeps ``loop.run()`` running (read/write)."""
+        return self._n.has_ref()
+
+    @referenced.setter
+    def referenced(self, value):
+        if value:
+            self._n.ref()
+        else:
+            self._n.unref()
+
+    def reference(self):
+        """Reference the handle (idempotent).
+
+        :raises uv.ClosedHandleError: the handle is closing or closed"""
+        self._n.ref()
+
+    def dereference(self):
+        """Dereference the handle (idempotent).
+
+        :raises uv.ClosedHandleError: the handle is closing or closed"""
+        self._n.unref()
+
+    def close(self, on_closed=None):
+        """Close the handle; idempotent.  ``on_closed(handle)`` (replacing the
+        stored callback when given) runs from the loop once it is closed."""
+        if on_closed is not None:
+            self.on_closed = on_closed
+        self._n.close(self)
+
+    def _closed_by_loop(self):
+        """Called by the loop when the close callback ran (before on_closed)."""
+
+    @property
+    def allocator(self):
+        """The :class:`uv.loop.Allocator` for reads (default: the loop's)."""
+        allocator = self._allocator
+        return allocator if allocator is not None else self._loop.allocator
+
+    @allocator.setter
+    def allocator(self, value):
+        self._allocator = value
+
+    @property
+    def send_buffer_size(self):
+        """The socket's send buffer size (TCP, UDP, pipes; the value set is
+        the value read, on Linux too).
+
+        :raises uv.error.ArgumentError: not supported by this handle"""
+        return self._n.get_send_buffer_size()
+
+    @send_buffer_size.setter
+    def send_buffer_size(self, value):
+        self._n.set_send_buffer_size(value)
+
+    @property
+    def receive_buffer_size(self):
+        """The socket's receive buffer size (TCP, UDP, pipes)."""
+        return self._n.get_receive_buffer_size()
+
+    @receive_buffer_size.setter
+    def receive_buffer_size(self, value):
+        self._n.set_receive_buffer_size(value)
+
+    def fileno(self):
+        """The file descriptor of the handle (TCP, UDP, TTY, pipes, Poll).
+
+        :raises uv.error.ArgumentError: the handle has no file descriptor
+        :raises uv.error.BadFileDescriptorError: none attached yet"""
+        return self._n.fileno()
+
+    def set_pending(self):
+        """Internal: the loop keeps this handle alive."""
+        self._n.set_pending(self)
+
+    def clear_pending(self):
+        """Internal: undo :meth:`set_pending`."""
+        self._n.clear_pending()
+
+    def _state(self):
+        n = self._n
+        if n.is_closed():
+            return "closed"
+        if n.is_closing():
+            return "closing"
+        return "active" if n.is_active() else "inactive"
+
+    def __repr__(self):
+        try:
+            return "<%s.%s %s at %#x>" % (type(self).__module__,
+                                          type(self).__name__, self._state(),
+                                          id(self))
+        except Exception:
+            return object.__repr__(self)
+
+
+Handle.register(UVHandle)

@@ -1,0 +1,257 @@
+"""The event loop: :class:`Loop`, :class:`RunModes` and the read allocators."""
+import abc
+import collections
+import sys
+import threading
+import traceback
+import weakref
+
+from ._loader import _uv
+from .common import Enumeration
+from .error import LoopRunningError, ResourceBusyError
+
+__all__ = ["Loop", "RunModes", "Allocator", "DefaultAllocator"]
+
+
+class RunModes(Enumeration):
+    """How :meth:`Loop.run` runs (libuv's ``uv_run_mode``)."""
+
+    #: Run until there are no more active and referenced handles or requests.
+    DEFAULT = _uv.UV_RUN_DEFAULT
+    #: Poll for I/O once, blocking if there is nothing pending.
+    ONCE = _uv.UV_RUN_ONCE
+    #: Poll for I/O once, never blocking.
+    NOWAIT = _uv.UV_RUN_NOWAIT
+
+
+class Allocator(abc.ABC):
+    """Where a handle's reads go.
+
+    ``allocate(handle, suggested_size)`` returns a writable buffer and
+    ``finalize(handle, length, buffer)`` returns what ``on_read`` receives.
+    """
+
+    @abc.abstractmethod
+    def allocate(self, handle, suggested_size):
+        """Return a writable buffer of at least one byte."""
+
+    @abc.abstractmethod
+    def finalize(self, handle, length, buffer):
+        """Return the data handed to ``on_read`` for *length* bytes read."""
+
+
+class DefaultAllocator(Allocator):
+    """Reads go into one buffer owned by the loop and arrive as ``bytes``.
+
+    Handles that use it take the native fast path: the buffer lives in C and
+    :meth:`allocate` / :meth:`finalize` are not called.
+    """
+
+    def __init__(self, buffer_size=65536):
+        self.buffer_size = buffer_size
+
+    def allocate(self, handle, suggested_size):
+        return bytearray(self.buffer_size)
+
+    def finalize(self, handle, length, buffer):
+        return bytes(buffer[:length])
+
+    def __repr__(self):
+        return "<uv.loop.DefaultAllocator buffer_size=%d>" % self.buffer_size
+
+
+def default_excepthook(loop, exc_type, exc_value, exc_traceback):
+    """Print the traceback of a callback's exception to stderr, stop the loop."""
+    traceback.print_exception(exc_type, exc_value, exc_traceback)
+    loop.stop()
+
+
+_local = threading.local()
+_default_lock = threading.Lock()
+
+
+class Loop(object):
+    """An event loop: ``Loop(allocator=None, buffer_size=65536, default=False)``.
+
+    Creating a loop makes it the current loop of the calling thread.  A loop
+    is used by one thread at a time; only :meth:`call_later` and
+    ``Async.send`` may be called from other threads.  While the loop waits
+    for I/O, other Python threads run.
+    """
+
+    _default = None
+
+    def __init__(self, allocator=None, buffer_size=65536, default=False):
+        self._n = _uv.Loop(bool(default), buffer_size)
+        self._handles = weakref.WeakSet()
+        self._later = collections.deque()
+        self._interrupt = None
+        if allocator is None:
+            allocator = DefaultAllocator(buffer_size)
+        self.allocator = allocator
+        self.buffer_size = buffer_size
+        self.excepthook = default_excepthook
+        self.exc_type = self.exc_value = self.exc_traceback = None
+        self.make_current()
+
+    # ---- current and default loop ----
+
+    @classmethod
+    def get_current(cls, instantiate=True):
+        """The current loop of this thread (created if there is none)."""
+        ref = getattr(_local, "current", None)
+        loop = ref() if ref is not None else None
+        if loop is None or loop.closed:
+            if not instantiate:
+                return None
+            loop = cls()
+        return loop
+
+    @classmethod
+    def get_default(cls, instantiate=True):
+        """The process-wide default loop (libuv's), created on first use."""
+        with _default_lock:
+            loop = Loop._default
+            if loop is None or loop.closed:
+                if not instantiate:
+                    return None
+                loop = Loop._default = cls(default=True)
+            return loop
+
+    def make_current(self):
+        """Make this loop the current loop of the calling thread."""
+        _local.current = weakref.ref(self)
+
+    # ---- running ----
+
+    def run(self, mode=RunModes.DEFAULT):
+        """Run the loop; returns True if handles are still alive (uv_run)."""
+        self.make_current()
+        result = self._n.run(self, mode)
+        exc = self._interrupt
+        if exc is not None:
+            self._interrupt = None
+            raise exc
+        return result
+
+    def stop(self):
+        """Stop the loop at the end of the current iteration."""
+        self._n.stop()
+
+    def close(self):
+        """Close the loop; raises ResourceBusyError while a handle is open.
+
+        Handles nobody holds any more are closed for you.  Idempotent."""
+        n = self._n
+        if n.is_closed():
+            return
+        if n.is_running():
+            raise LoopRunningError("cannot close a loop from its own callback")
+        busy = [h for h in list(self._handles) if not h.closed]
+        if busy:
+            raise ResourceBusyError(
+                "%d handle(s) are not closed yet: close them and run the loop "
+                "until their close callbacks ran (e.g. close_all_handles() then "
+                "run()): %s" % (len(busy), ", ".join(repr(h) for h in busy[:5])))
+        n.close()
+        self._later.clear()
+
+    def close_all_handles(self, on_closed=None):
+        """Close every handle of the loop; the next run() completes it."""
+        for handle in list(self._handles):
+            handle.close(on_closed)
+
+    # ---- state ----
+
+    @property
+    def closed(self):
+        """True once :meth:`close` succeeded."""
+        return self._n.is_closed()
+
+    @property
+    def alive(self):
+        """True if the loop has active and referenced handles or requests."""
+        return self._n.alive()
+
+    @property
+    def now(self):
+        """The loop's cached time in milliseconds."""
+        return self._n.now()
+
+    @property
+    def handles(self):
+        """The set of the user's handles on this loop that are not closed."""
+        return set(h for h in list(self._handles) if not h.closed)
+
+    def fileno(self):
+        """The backend file descriptor (epoll) of the loop."""
+        return self._n.backend_fd()
+
+    def update_time(self):
+        """Update the loop's cached time."""
+        self._n.update_time()
+
+    def get_timeout(self):
+        """The poll timeout in ms the loop would use now (-1: none)."""
+        return self._n.backend_timeout()
+
+    # ---- call_later ----
+
+    def call_later(self, callback, *args, **kwargs):
+        """Run ``callback(*args, **kwargs)`` on the loop thread at its next
+        iteration (FIFO).  Thread-safe."""
+        if not callable(callback):
+            raise TypeError("callback must be callable, not %r" % (callback,))
+        self._later.append((callback, args, kwargs))
+        self._n.wakeup()
+
+    def _run_later(self):
+        later = self._later
+        for _ in range(len(later)):
+            try:
+                callback, args, kwargs = later.popleft()
+            except IndexError:
+                return
+            try:
+                callback(*args, **kwargs)
+            except BaseException as exc:
+                self._callback_error(exc)
+
+    # ---- exceptions from callbacks ----
+
+    def _callback_error(self, exc):
+        self.exc_type, self.exc_value = type(exc), exc
+        self.exc_traceback = exc.__traceback__
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            if self._interrupt is None:
+                self._interrupt = exc
+            self._n.stop()
+            return
+        try:
+            self.excepthook(self, type(exc), exc, exc.__traceback__)
+        except BaseException as hook_exc:
+            if isinstance(hook_exc, (KeyboardInterrupt, SystemExit)):
+                if self._interrupt is None:
+                    self._interrupt = hook_exc
+            else:
+                sys.stderr.write("uv: the excepthook of %r raised an exception "
+                                 "while handling another; the loop stops.\n" % self)
+                traceback.print_exception(type(hook_exc), hook_exc,
+                                          hook_exc.__traceback__)
+            self._n.stop()
+
+    def reset_exception(self):
+        """Forget the last exception raised in a callback."""
+        self.exc_type = self.exc_value = self.exc_traceback = None
+
+    def __repr__(self):
+        try:
+            n = self._n
+            state = ("closed" if n.is_closed() else
+                     "running" if n.is_running() else "idle")
+            kind = " default" if n.is_default() else ""
+            return "<%s.%s%s %s handles=%d at %#x>" % (
+                type(self).__module__, type(self).__name__, kind, state,
+                n.open_handles(), id(self))
+        except Exception:
+            return object.__repr__(self)
