@@ -15,7 +15,7 @@ static void bridge_free(bridge_t *b)
     free(b);
 }
 
-static void bridge_close_cb(uv_handle_t *h)
+void bridge_close_cb(uv_handle_t *h)
 {
     bridge_t *b = h->data;
     uvcore_t *core = b->core;
@@ -43,11 +43,23 @@ static void bridge_close_cb(uv_handle_t *h)
 
 void bridge_close(uvcore_t *core, bridge_t *b)
 {
-    if (b->kind == K_IDLE && uv_is_active(&b->u.handle))
+    bridge_close_with(core, b, 0);
+}
+
+/* uv_close (or uv_tcp_close_reset when reset is set, which may fail) */
+void bridge_close_with(uvcore_t *core, bridge_t *b, int reset)
+{
+    int was_idle = b->kind == K_IDLE && uv_is_active(&b->u.handle);
+    if (reset) {
+        if (uv_tcp_close_reset(&b->u.tcp, bridge_close_cb) < 0)
+            uv_close(&b->u.handle, bridge_close_cb);
+    } else {
+        uv_close(&b->u.handle, bridge_close_cb);
+    }
+    if (was_idle)
         core->idle_active--;
     b->flags |= BF_CLOSING;
     core->closing++;
-    uv_close(&b->u.handle, bridge_close_cb);
 }
 
 void bridge_opened(bridge_t *b)

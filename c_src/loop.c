@@ -204,7 +204,9 @@ static uvcore_t *core_new(HPyContext *ctx, int is_default, size_t rbuf_size)
     uv_async_init(core->loop, &core->wakeup, wakeup_cb);
     uv_prepare_init(core->loop, &core->prepare);
     uv_check_init(core->loop, &core->check);
+    uv_idle_init(core->loop, &core->done_idle);
     core->wakeup.data = core->prepare.data = core->check.data = core;
+    core->done_idle.data = core;
     uv_prepare_start(&core->prepare, prepare_cb);
     uv_check_start(&core->check, check_cb);
     uv_unref((uv_handle_t *)&core->wakeup);
@@ -234,10 +236,12 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
         if (ctx)
             HPyField_Store(ctx, h_loop, &r->self, HPy_NULL);
     }
+    core_run_done(core);            /* writes that went out: no Python */
     if (!uv_is_closing((uv_handle_t *)&core->wakeup)) {
         uv_close((uv_handle_t *)&core->wakeup, NULL);
         uv_close((uv_handle_t *)&core->prepare, NULL);
         uv_close((uv_handle_t *)&core->check, NULL);
+        uv_close((uv_handle_t *)&core->done_idle, NULL);
     }
     /* close callbacks, cancelled requests; work in libuv's thread pool is
      * waited for */

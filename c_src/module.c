@@ -87,7 +87,10 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     static struct { const char *name; HPyType_Spec *spec; } types[] = {
         {"Loop", &Loop_spec}, {"Timer", &Timer_spec}, {"Idle", &Idle_spec},
         {"Prepare", &Prepare_spec}, {"Check", &Check_spec},
-        {"Async", &Async_spec}, {"Signal", &Signal_spec},
+        {"Async", &Async_spec}, {"Signal", &Signal_spec}, {"TCP", &TCP_spec},
+        {"WriteRequest", &WriteRequest_spec},
+        {"ShutdownRequest", &ShutdownRequest_spec},
+        {"ConnectRequest", &ConnectRequest_spec},
     };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         if (!HPyHelpers_AddType(ctx, mod, types[i].name, types[i].spec, NULL))
@@ -124,6 +127,7 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     INT_CONST(UV_WRITE) INT_CONST(UV_SHUTDOWN) INT_CONST(UV_UDP_SEND)
     INT_CONST(UV_FS) INT_CONST(UV_WORK) INT_CONST(UV_GETADDRINFO)
     INT_CONST(UV_GETNAMEINFO)
+    INT_CONST(AF_INET) INT_CONST(AF_INET6) INT_CONST(AF_UNSPEC)
 #undef INT_CONST
     return 0;
 }

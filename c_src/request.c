@@ -41,6 +41,11 @@ HPy request_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, reqb_t **out
     return h;
 }
 
+HPy request_loop(HPyContext *ctx, HPy req)
+{
+    return HPyField_Load(ctx, req, RequestObject_AsStruct(ctx, req)->loop);
+}
+
 /* the request was handed to libuv: pin it until its callback */
 void reqb_start(HPyContext *ctx, HPy loop, reqb_t *r, HPy wrapper)
 {
@@ -87,6 +92,51 @@ void reqb_complete(reqb_t *r, int status)
         core_dispatch(core, D_REQUEST, w, st, HPy_NULL, 2);
         HPy_Close(ctx, st);
         HPy_Close(ctx, w);
+    }
+}
+
+/* ---- completion without libuv ----
+ * A write whose bytes all went out at once never reaches libuv; its
+ * callback must still run later, from the loop.  Such requests wait in the
+ * core's done list; an internal idle handle (active only while the list is
+ * not empty, so the poll does not block) completes them in order. */
+
+void core_run_done(uvcore_t *core)
+{
+    reqb_t *r = core->done_head;
+    core->done_head = core->done_tail = NULL;
+    if (uv_is_active((uv_handle_t *)&core->done_idle)) {
+        uv_idle_stop(&core->done_idle);
+        core->idle_active--;
+    }
+    while (r) {
+        reqb_t *next = r->dnext;
+        r->dnext = NULL;
+        reqb_complete(r, r->status);
+        r = next;
+    }
+}
+
+static void done_idle_cb(uv_idle_t *h)
+{
+    uvcore_t *core = h->data;
+    gil_ensure(core);
+    core_run_done(core);
+}
+
+void reqb_complete_later(reqb_t *r, int status)
+{
+    uvcore_t *core = r->core;
+    r->status = status;
+    r->dnext = NULL;
+    if (core->done_tail)
+        core->done_tail->dnext = r;
+    else
+        core->done_head = r;
+    core->done_tail = r;
+    if (!uv_is_active((uv_handle_t *)&core->done_idle)) {
+        uv_idle_start(&core->done_idle, done_idle_cb);
+        core->idle_active++;
     }
 }
 

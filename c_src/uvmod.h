@@ -108,7 +108,7 @@ struct reqb_s {
     unsigned flags;          /* RF_* */
     void *mem;               /* memory the request owns (write data, ...) */
     size_t memlen;
-    bridge_t *handle;        /* the handle it runs on, when there is one */
+    reqb_t *dnext;           /* the core's list of completed requests */
     int status;              /* status of its completion */
 };
 
@@ -152,6 +152,10 @@ struct uvcore_s {
     /* why the poll will not block */
     int idle_active;
     int closing;
+    /* requests completed without libuv (a write sent at once): their
+     * callbacks run from the idle phase of the next iteration */
+    uv_idle_t done_idle;
+    reqb_t *done_head, *done_tail;
     /* loop-owned read buffer */
     char *rbuf;
     size_t rbuf_size;
@@ -201,7 +205,6 @@ void core_dispatch(uvcore_t *core, int which, HPy a, HPy b, HPy c, int nargs);
 uvcore_t *loop_core_from(HPyContext *ctx, HPy loop);  /* NULL + error */
 
 /* ---- handle.c ---- */
-extern HPyDef *handle_common_defines[];
 #define HANDLE_COMMON_DEFINES \
     &Handle_close, &Handle_is_active, &Handle_is_closing, &Handle_is_closed, \
     &Handle_ref, &Handle_unref, &Handle_has_ref, &Handle_fileno, \
@@ -238,14 +241,34 @@ extern HPyDef Request_cancel, Request_is_finished, Request_traverse, Request_des
     &Request_cancel, &Request_is_finished, &Request_traverse, &Request_destroy
 HPy request_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, reqb_t **out);
 void reqb_start(HPyContext *ctx, HPy loop, reqb_t *r, HPy wrapper);
+HPy request_loop(HPyContext *ctx, HPy req);   /* new handle to the native loop */
 /* called by a request's libuv callback: runs the Python callback with the
  * status through D_REQUEST and releases the request */
 void reqb_complete(reqb_t *r, int status);
 void reqb_abandon(HPyContext *ctx, HPy loop, reqb_t *r);
+/* complete a started request from the loop's idle phase, as if libuv had */
+void reqb_complete_later(reqb_t *r, int status);
+void core_run_done(uvcore_t *core);
+/* the common close callback (for uv_tcp_close_reset) */
+void bridge_close_cb(uv_handle_t *h);
+void bridge_close_with(uvcore_t *core, bridge_t *b, int reset);
+
+/* ---- stream.c ---- */
+#define STREAM_COMMON_DEFINES \
+    &Stream_read_start, &Stream_read_stop, &Stream_try_write, &Stream_listen, \
+    &Stream_accept, &Stream_is_readable, &Stream_is_writable, \
+    &Stream_write_queue_size
+extern HPyDef Stream_read_start, Stream_read_stop, Stream_try_write, Stream_listen,
+    Stream_accept, Stream_is_readable, Stream_is_writable, Stream_write_queue_size;
+int stream_kind(unsigned kind);
+/* sockaddr from (host, port, flowinfo, scope_id) objects; -1 + error */
+int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage *ss);
+HPy sockaddr_to_tuple(HPyContext *ctx, const struct sockaddr *sa);
 
 /* ---- per-kind types ---- */
 extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
-    Async_spec, Signal_spec;
+    Async_spec, Signal_spec, TCP_spec, WriteRequest_spec, ShutdownRequest_spec,
+    ConnectRequest_spec;
 
 /* ---- small helpers ---- */
 static inline int arg_int64(HPyContext *ctx, HPy h, const char *what, int64_t *out)

@@ -23,12 +23,16 @@ from .abstract import Handle, Request, Stream
 from .handle import UVHandle
 from .request import UVRequest
 from . import async_, check, idle, prepare, signal, timer
+from . import dns, stream, tcp
 from .async_ import Async
 from .check import Check
 from .idle import Idle
 from .prepare import Prepare
 from .signal import Signal, Signals
 from .timer import Timer
+from .dns import Address, Address4, Address6, AddressFamilies
+from .stream import UVStream, ConnectRequest, WriteRequest, ShutdownRequest
+from .tcp import TCP, TCPFlags, TCPConnectRequest
 
 _dispatch.install()
 

@@ -1,0 +1,441 @@
+/* stream.c: uv_stream_t (TCP, pipes, TTYs): reading, writing, shutdown,
+ * listening and accepting, and the write and shutdown requests.
+ *
+ * Reads go into one buffer owned by the loop and reach on_read as bytes.
+ * Writes (DESIGN.md section 7): as much as the socket takes is written at
+ * once with uv_try_write; only the rest is copied into memory the request
+ * owns and queued with uv_write.  A write that went out whole completes
+ * from the loop's next idle phase without touching libuv again. */
+#include "uvmod.h"
+
+int stream_kind(unsigned kind)
+{
+    return kind == K_TCP || kind == K_PIPE || kind == K_TTY;
+}
+
+/* ---- reading ---- */
+
+static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    uvcore_t *core = ((bridge_t *)h->data)->core;
+    if (core->rbuf == NULL)
+        core->rbuf = malloc(core->rbuf_size);
+    buf->base = core->rbuf;
+    buf->len = core->rbuf ? core->rbuf_size : 0;   /* 0: libuv reports ENOBUFS */
+}
+
+static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+    bridge_t *b = s->data;
+    uvcore_t *core = b->core;
+    HPyContext *ctx;
+    HPy w, data, st;
+    if (nread == 0)
+        return;                       /* EAGAIN: nothing read */
+    gil_ensure(core);
+    w = bridge_wrapper(core, b);
+    if (HPy_IsNull(w))
+        return;
+    ctx = core->ctx;
+    if (nread > 0) {
+        data = HPyBytes_FromStringAndSize(ctx, buf->base, nread);
+        st = HPyLong_FromInt32_t(ctx, 0);
+    } else {
+        /* EOF or an error ends reading: the stream stops being pending for
+         * it before the callback, which may start reading again */
+        uv_read_stop(s);
+        bridge_unpin(ctx, core->h_loop, b, PIN_READING);
+        data = HPyBytes_FromStringAndSize(ctx, "", 0);
+        st = HPyLong_FromInt32_t(ctx, (int32_t)nread);
+    }
+    if (HPy_IsNull(data) || HPy_IsNull(st)) {
+        core->fatal = 1;
+        uv_stop(core->loop);
+    } else {
+        core_dispatch(core, D_READ, w, st, data, 3);
+    }
+    HPy_Close(ctx, st);
+    HPy_Close(ctx, data);
+    HPy_Close(ctx, w);
+}
+
+HPyDef_METH(Stream_read_start, "read_start", HPyFunc_O, .doc = "read_start(wrapper)")
+static HPy Stream_read_start_impl(HPyContext *ctx, HPy self, HPy wrapper)
+{
+    bridge_t *b = handle_usable(ctx, self);
+    if (b == NULL)
+        return HPy_NULL;
+    int rc = uv_read_start(&b->u.stream, alloc_cb, read_cb);
+    if (rc < 0 && rc != UV_EALREADY)
+        return uv_raise(ctx, rc);
+    HPy loop = handle_loop(ctx, self);
+    bridge_pin(ctx, loop, b, wrapper, PIN_READING);
+    HPy_Close(ctx, loop);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Stream_read_stop, "read_stop", HPyFunc_NOARGS, .doc = "read_stop()")
+static HPy Stream_read_stop_impl(HPyContext *ctx, HPy self)
+{
+    int err;
+    bridge_t *b = handle_stoppable(ctx, self, &err);
+    if (b == NULL)
+        return err ? HPy_NULL : HPy_Dup(ctx, ctx->h_None);
+    uv_read_stop(&b->u.stream);
+    HPy loop = handle_loop(ctx, self);
+    bridge_unpin(ctx, loop, b, PIN_READING);
+    HPy_Close(ctx, loop);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* ---- listening ---- */
+
+static void connection_cb(uv_stream_t *s, int status)
+{
+    bridge_t *b = s->data;
+    uvcore_t *core = b->core;
+    gil_ensure(core);
+    HPy w = bridge_wrapper(core, b);
+    if (HPy_IsNull(w))
+        return;
+    HPy st = HPyLong_FromInt32_t(core->ctx, status);
+    core_dispatch(core, D_CONNECTION, w, st, HPy_NULL, 2);
+    HPy_Close(core->ctx, st);
+    HPy_Close(core->ctx, w);
+}
+
+HPyDef_METH(Stream_listen, "listen", HPyFunc_VARARGS, .doc = "listen(wrapper, backlog)")
+static HPy Stream_listen_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    int64_t backlog;
+    if (nargs != 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "listen(wrapper, backlog)");
+        return HPy_NULL;
+    }
+    bridge_t *b = handle_usable(ctx, self);
+    if (b == NULL || arg_int64(ctx, args[1], "backlog must be an int", &backlog) < 0)
+        return HPy_NULL;
+    if (backlog < 0 || backlog > INT32_MAX)
+        return uv_raise(ctx, UV_EINVAL);
+    int rc = uv_listen(&b->u.stream, (int)backlog, connection_cb);
+    if (rc < 0)
+        return uv_raise(ctx, rc);
+    HPy loop = handle_loop(ctx, self);
+    bridge_pin(ctx, loop, b, args[0], PIN_READING);
+    HPy_Close(ctx, loop);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Stream_accept, "accept", HPyFunc_O, .doc = "accept(client_native)")
+static HPy Stream_accept_impl(HPyContext *ctx, HPy self, HPy client)
+{
+    bridge_t *b = handle_usable(ctx, self);
+    if (b == NULL)
+        return HPy_NULL;
+    bridge_t *c = handle_usable(ctx, client);
+    if (c == NULL)
+        return HPy_NULL;
+    if (!stream_kind(c->kind) || c->core != b->core) {
+        HPyErr_SetString(ctx, ctx->h_TypeError,
+                         "accept needs a stream on the same loop");
+        return HPy_NULL;
+    }
+    int rc = uv_accept(&b->u.stream, &c->u.stream);
+    if (rc < 0)
+        return uv_raise(ctx, rc);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* ---- state ---- */
+
+HPyDef_METH(Stream_is_readable, "is_readable", HPyFunc_NOARGS, .doc = "uv_is_readable")
+static HPy Stream_is_readable_impl(HPyContext *ctx, HPy self)
+{
+    bridge_t *b = HandleObject_AsStruct(ctx, self)->b;
+    int ok = (b->flags & (BF_OPEN | BF_CLOSING)) == BF_OPEN && uv_is_readable(&b->u.stream);
+    return HPyBool_FromBool(ctx, ok);
+}
+
+HPyDef_METH(Stream_is_writable, "is_writable", HPyFunc_NOARGS, .doc = "uv_is_writable")
+static HPy Stream_is_writable_impl(HPyContext *ctx, HPy self)
+{
+    bridge_t *b = HandleObject_AsStruct(ctx, self)->b;
+    int ok = (b->flags & (BF_OPEN | BF_CLOSING)) == BF_OPEN && uv_is_writable(&b->u.stream);
+    return HPyBool_FromBool(ctx, ok);
+}
+
+HPyDef_METH(Stream_write_queue_size, "write_queue_size", HPyFunc_NOARGS,
+            .doc = "bytes queued for writing")
+static HPy Stream_write_queue_size_impl(HPyContext *ctx, HPy self)
+{
+    bridge_t *b = HandleObject_AsStruct(ctx, self)->b;
+    size_t n = (b->flags & BF_OPEN) ? b->u.stream.write_queue_size : 0;
+    return HPyLong_FromSize_t(ctx, n);
+}
+
+/* ---- data to uv_buf_t ---- */
+
+#define NBUFS_STATIC 16
+
+typedef struct {
+    uv_buf_t *bufs;
+    HPy *items;
+    size_t n;
+    size_t total;
+    uv_buf_t sbufs[NBUFS_STATIC];
+    HPy sitems[NBUFS_STATIC];
+} bufset_t;
+
+static void bufset_release(HPyContext *ctx, bufset_t *bs)
+{
+    for (size_t i = 0; i < bs->n; i++)
+        HPy_Close(ctx, bs->items[i]);
+    if (bs->bufs != bs->sbufs) {
+        free(bs->bufs);
+        free(bs->items);
+    }
+    bs->n = 0;
+}
+
+/* data: bytes, or a list/tuple of bytes (uv/stream.py converts the rest) */
+static int bufset_init(HPyContext *ctx, bufset_t *bs, HPy data)
+{
+    bs->bufs = bs->sbufs;
+    bs->items = bs->sitems;
+    bs->n = 0;
+    bs->total = 0;
+    if (HPyBytes_Check(ctx, data)) {
+        bs->items[0] = HPy_Dup(ctx, data);
+        bs->bufs[0] = uv_buf_init((char *)HPyBytes_AS_STRING(ctx, data),
+                                  (unsigned int)HPyBytes_GET_SIZE(ctx, data));
+        bs->n = 1;
+        bs->total = bs->bufs[0].len;
+        return 0;
+    }
+    if (!HPyList_Check(ctx, data) && !HPyTuple_Check(ctx, data)) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "data must be bytes or a list of bytes");
+        return -1;
+    }
+    HPy_ssize_t n = HPy_Length(ctx, data);
+    if (n < 0)
+        return -1;
+    if (n > NBUFS_STATIC) {
+        bs->bufs = malloc(sizeof(uv_buf_t) * n);
+        bs->items = malloc(sizeof(HPy) * n);
+        if (bs->bufs == NULL || bs->items == NULL) {
+            free(bs->bufs);
+            free(bs->items);
+            bs->bufs = bs->sbufs;
+            bs->items = bs->sitems;
+            HPyErr_NoMemory(ctx);
+            return -1;
+        }
+    }
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        HPy item = HPy_GetItem_i(ctx, data, i);
+        if (HPy_IsNull(item)) {
+            bufset_release(ctx, bs);
+            return -1;
+        }
+        bs->items[bs->n++] = item;
+        if (!HPyBytes_Check(ctx, item)) {
+            bufset_release(ctx, bs);
+            HPyErr_SetString(ctx, ctx->h_TypeError, "data items must be bytes");
+            return -1;
+        }
+        bs->bufs[i] = uv_buf_init((char *)HPyBytes_AS_STRING(ctx, item),
+                                  (unsigned int)HPyBytes_GET_SIZE(ctx, item));
+        bs->total += bs->bufs[i].len;
+    }
+    return 0;
+}
+
+/* copy what follows the first `skip` bytes into one malloc'd block */
+static char *bufset_copy_from(bufset_t *bs, size_t skip, size_t *len)
+{
+    size_t rest = bs->total - skip, off = 0;
+    char *mem = malloc(rest ? rest : 1);
+    if (mem == NULL)
+        return NULL;
+    for (size_t i = 0; i < bs->n; i++) {
+        size_t l = bs->bufs[i].len;
+        if (skip >= l) {
+            skip -= l;
+            continue;
+        }
+        memcpy(mem + off, bs->bufs[i].base + skip, l - skip);
+        off += l - skip;
+        skip = 0;
+    }
+    *len = rest;
+    return mem;
+}
+
+HPyDef_METH(Stream_try_write, "try_write", HPyFunc_O,
+            .doc = "try_write(data) -> bytes written now (0 if none could be)")
+static HPy Stream_try_write_impl(HPyContext *ctx, HPy self, HPy data)
+{
+    bufset_t bs;
+    bridge_t *b = handle_usable(ctx, self);
+    if (b == NULL || bufset_init(ctx, &bs, data) < 0)
+        return HPy_NULL;
+    int n = bs.total ? uv_try_write(&b->u.stream, bs.bufs, (unsigned int)bs.n) : 0;
+    bufset_release(ctx, &bs);
+    if (n == UV_EAGAIN)
+        n = 0;
+    if (n < 0)
+        return uv_raise(ctx, n);
+    return HPyLong_FromInt32_t(ctx, n);
+}
+
+/* ---- write and shutdown requests ---- */
+
+static void write_cb(uv_write_t *req, int status)
+{
+    reqb_complete(req->data, status);
+}
+
+static HPy request_type_new(HPyContext *ctx, HPy type, const HPy *args,
+                            HPy_ssize_t nargs, unsigned kind)
+{
+    HPy loop;
+    reqb_t *r;
+    if (!HPyArg_Parse(ctx, NULL, args, nargs, "O", &loop))
+        return HPy_NULL;
+    return request_new(ctx, type, loop, kind, &r);
+}
+
+static reqb_t *request_unstarted(HPyContext *ctx, HPy self)
+{
+    reqb_t *r = RequestObject_AsStruct(ctx, self)->r;
+    if (r->flags & (RF_INFLIGHT | RF_DONE)) {
+        HPyErr_SetString(ctx, ctx->h_RuntimeError, "the request was started already");
+        return NULL;
+    }
+    return r;
+}
+
+HPyDef_SLOT(WriteRequest_new, HPy_tp_new)
+static HPy WriteRequest_new_impl(HPyContext *ctx, HPy type, const HPy *args,
+                                 HPy_ssize_t nargs, HPy kw)
+{
+    return request_type_new(ctx, type, args, nargs, UV_WRITE);
+}
+
+HPyDef_METH(WriteRequest_start, "start", HPyFunc_VARARGS,
+            .doc = "start(wrapper, stream_native, data, send_stream_native_or_None)")
+static HPy WriteRequest_start_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    bufset_t bs;
+    bridge_t *send = NULL;
+    int written = 0, rc;
+    if (nargs != 4) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "start(wrapper, stream, data, send_stream)");
+        return HPy_NULL;
+    }
+    reqb_t *r = request_unstarted(ctx, self);
+    if (r == NULL)
+        return HPy_NULL;
+    bridge_t *b = handle_usable(ctx, args[1]);
+    if (b == NULL)
+        return HPy_NULL;
+    if (!HPy_Is(ctx, args[3], ctx->h_None)) {
+        send = handle_usable(ctx, args[3]);
+        if (send == NULL)
+            return HPy_NULL;
+    }
+    if (bufset_init(ctx, &bs, args[2]) < 0)
+        return HPy_NULL;
+    HPy loop = request_loop(ctx, self);
+    if (send == NULL && bs.total > 0) {
+        written = uv_try_write(&b->u.stream, bs.bufs, (unsigned int)bs.n);
+        if (written < 0)
+            written = 0;          /* EAGAIN, or an error uv_write reports */
+    }
+    if (send == NULL && (size_t)written == bs.total) {
+        bufset_release(ctx, &bs);
+        reqb_start(ctx, loop, r, args[0]);
+        reqb_complete_later(r, 0);
+        HPy_Close(ctx, loop);
+        return HPy_Dup(ctx, ctx->h_None);
+    }
+    size_t len = 0;
+    r->mem = bufset_copy_from(&bs, (size_t)written, &len);
+    bufset_release(ctx, &bs);
+    if (r->mem == NULL) {
+        HPy_Close(ctx, loop);
+        return HPyErr_NoMemory(ctx);
+    }
+    uv_buf_t buf = uv_buf_init(r->mem, (unsigned int)len);
+    rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
+                   send ? &send->u.stream : NULL, write_cb);
+    if (rc < 0) {
+        reqb_abandon(ctx, loop, r);
+        HPy_Close(ctx, loop);
+        return uv_raise(ctx, rc);
+    }
+    reqb_start(ctx, loop, r, args[0]);
+    HPy_Close(ctx, loop);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+static HPyDef *WriteRequest_defines[] = {
+    REQUEST_COMMON_DEFINES, &WriteRequest_new, &WriteRequest_start, NULL
+};
+
+HPyType_Spec WriteRequest_spec = {
+    .name = "uv._uv.WriteRequest",
+    .basicsize = sizeof(RequestObject),
+    .builtin_shape = RequestObject_SHAPE,
+    .flags = HPy_TPFLAGS_DEFAULT | HPy_TPFLAGS_HAVE_GC,
+    .defines = WriteRequest_defines,
+    .doc = "native uv_write_t (use uv.WriteRequest)",
+};
+
+static void shutdown_cb(uv_shutdown_t *req, int status)
+{
+    reqb_complete(req->data, status);
+}
+
+HPyDef_SLOT(ShutdownRequest_new, HPy_tp_new)
+static HPy ShutdownRequest_new_impl(HPyContext *ctx, HPy type, const HPy *args,
+                                    HPy_ssize_t nargs, HPy kw)
+{
+    return request_type_new(ctx, type, args, nargs, UV_SHUTDOWN);
+}
+
+HPyDef_METH(ShutdownRequest_start, "start", HPyFunc_VARARGS,
+            .doc = "start(wrapper, stream_native)")
+static HPy ShutdownRequest_start_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    if (nargs != 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "start(wrapper, stream)");
+        return HPy_NULL;
+    }
+    reqb_t *r = request_unstarted(ctx, self);
+    if (r == NULL)
+        return HPy_NULL;
+    bridge_t *b = handle_usable(ctx, args[1]);
+    if (b == NULL)
+        return HPy_NULL;
+    int rc = uv_shutdown(&r->u.shutdown, &b->u.stream, shutdown_cb);
+    if (rc < 0)
+        return uv_raise(ctx, rc);
+    HPy loop = request_loop(ctx, self);
+    reqb_start(ctx, loop, r, args[0]);
+    HPy_Close(ctx, loop);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+static HPyDef *ShutdownRequest_defines[] = {
+    REQUEST_COMMON_DEFINES, &ShutdownRequest_new, &ShutdownRequest_start, NULL
+};
+
+HPyType_Spec ShutdownRequest_spec = {
+    .name = "uv._uv.ShutdownRequest",
+    .basicsize = sizeof(RequestObject),
+    .builtin_shape = RequestObject_SHAPE,
+    .flags = HPy_TPFLAGS_DEFAULT | HPy_TPFLAGS_HAVE_GC,
+    .defines = ShutdownRequest_defines,
+    .doc = "native uv_shutdown_t (use uv.ShutdownRequest)",
+};

@@ -1,0 +1,175 @@
+"""Streams: :class:`UVStream` (the base of TCP, pipes and TTYs) and the
+requests that run on them: :class:`WriteRequest`, :class:`ShutdownRequest`
+and :class:`ConnectRequest`."""
+from ._loader import _uv
+from .abstract import Stream
+from .common import dummy_callback
+from .handle import UVHandle
+from .request import RequestType, UVRequest
+
+__all__ = ["UVStream", "ConnectRequest", "WriteRequest", "ShutdownRequest"]
+
+
+def _buffer(item):
+    if type(item) is bytes:
+        return item
+    if isinstance(item, str):
+        raise TypeError("data must be bytes-like, not str (encode it first)")
+    return bytes(memoryview(item))       # bytearray, memoryview, any buffer
+
+
+def _data(data):
+    """bytes, or a list of bytes, from what write() accepts."""
+    if type(data) is bytes:
+        return data
+    if isinstance(data, (list, tuple)):
+        return [_buffer(item) for item in data]
+    return _buffer(data)
+
+
+def _callback(cb, name):
+    if cb is None:
+        return dummy_callback
+    if not callable(cb):
+        raise TypeError("%s must be callable, not %s" % (name, type(cb).__name__))
+    return cb
+
+
+class UVStream(UVHandle):
+    """Base class of stream handles (TCP, Pipe, TTY).
+
+    Reading makes the stream pending; ``on_read(stream, status, data)`` gets
+    each chunk as ``bytes``; the end of the stream arrives as
+    ``status is StatusCodes.EOF`` with ``b''``, an error as its status.
+    ``on_connection(stream, status)`` runs for each incoming connection of a
+    listening stream.
+    """
+
+    def __init__(self, loop=None, arguments=(), on_read=None, on_connection=None):
+        UVHandle.__init__(self, loop, arguments)
+        self.on_read = on_read
+        self.on_connection = on_connection
+
+    @property
+    def readable(self):
+        """Whether the stream can be read from."""
+        return self._n.is_readable()
+
+    @property
+    def writable(self):
+        """Whether the stream can be written to."""
+        return self._n.is_writable()
+
+    @property
+    def write_queue_size(self):
+        """Bytes waiting to be written."""
+        return self._n.write_queue_size()
+
+    def read_start(self, on_read=None):
+        """Start reading.
+
+        :raises uv.ClosedHandleError: the handle is closing or closed"""
+        if on_read is not None:
+            self.on_read = on_read
+        self._n.read_start(self)
+
+    def read_stop(self):
+        """Stop reading."""
+        self._n.read_stop()
+
+    def write(self, data, send_stream=None, on_write=None):
+        """Write *data* (bytes-like, or a list/tuple of them written as one
+        gathered write); ``on_write(request, status)`` runs once it is written.
+        *send_stream* (a TCP, Pipe or UDP handle) is sent along over an IPC
+        pipe.  Returns the :class:`WriteRequest`."""
+        return WriteRequest(self, data, send_stream, on_write)
+
+    def try_write(self, data):
+        """Write what the socket takes now, without queueing; returns the
+        number of bytes written (0 if none could be)."""
+        return self._n.try_write(_data(data))
+
+    def shutdown(self, on_shutdown=None):
+        """Shut the writing side down once queued writes are done;
+        ``on_shutdown(request, status)`` follows.  Returns the request."""
+        return ShutdownRequest(self, on_shutdown)
+
+    def listen(self, backlog=511, on_connection=None):
+        """Listen for connections; ``on_connection(stream, status)`` runs for
+        each, and :meth:`accept` takes it."""
+        if on_connection is not None:
+            self.on_connection = on_connection
+        self._n.listen(self, backlog)
+
+    def accept(self, cls=None, *arguments, **keywords):
+        """Accept a pending connection: a new stream of the same kind on the
+        same loop (or ``cls(*arguments, loop=self.loop, **keywords)``).
+
+        :raises uv.error.TemporaryUnavailableError: no connection is pending"""
+        if cls is None:
+            cls = type(self)
+        client = cls(*arguments, loop=self._loop, **keywords)
+        try:
+            self._n.accept(client._n)
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+
+Stream.register(UVStream)
+
+
+class WriteRequest(UVRequest):
+    """A write on a stream: ``on_write(request, status)`` runs once the data
+    is written (``StatusCodes.ECANCELED`` if the stream closed first)."""
+
+    type = RequestType.WRITE
+
+    def __init__(self, stream, data, send_stream=None, on_write=None):
+        self._loop = loop = stream._loop
+        self.data = None
+        self.stream = stream
+        self.send_stream = send_stream
+        self.on_write = _callback(on_write, "on_write")
+        self._n = n = _uv.WriteRequest(loop._n)
+        n.start(self, stream._n, _data(data),
+                None if send_stream is None else send_stream._n)
+
+    def _complete(self, status):
+        self.on_write(self, status)
+
+
+class ShutdownRequest(UVRequest):
+    """Shutting a stream's writing side down: ``on_shutdown(request,
+    status)`` runs once the queued writes are done and it is shut."""
+
+    type = RequestType.SHUTDOWN
+
+    def __init__(self, stream, on_shutdown=None):
+        UVRequest.__init__(self, stream._loop)
+        self.stream = stream
+        self.on_shutdown = _callback(on_shutdown, "on_shutdown")
+        self._n = n = _uv.ShutdownRequest(stream._loop._n)
+        n.start(self, stream._n)
+
+    def _complete(self, status):
+        self.on_shutdown(self, status)
+
+
+class ConnectRequest(UVRequest):
+    """Base of the connect requests: ``on_connect(request, status)``.
+
+    libuv cannot cancel a connect: :meth:`cancel` raises ArgumentError;
+    closing the stream cancels it (status ``ECANCELED``)."""
+
+    type = RequestType.CONNECT
+
+    def __init__(self, stream, on_connect=None):
+        UVRequest.__init__(self, stream._loop)
+        self.stream = stream
+        self.on_connect = _callback(on_connect, "on_connect")
+        self._n = _uv.ConnectRequest(stream._loop._n)
+
+    def _complete(self, status):
+        self.on_connect(self, status)
