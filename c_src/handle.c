@@ -22,6 +22,8 @@ void bridge_close_cb(uv_handle_t *h)
     HPyContext *ctx = core->ctx;
     HPy w = HPy_NULL;
     gil_ensure(core);
+    CORE_DRAIN(core);
+    ctx = core->ctx;
     core->closing--;
     if (b->pins && ctx) {
         w = HPyField_Load(ctx, core->h_loop, b->self);

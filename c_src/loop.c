@@ -139,6 +139,7 @@ static int poll_may_block(uvcore_t *core)
 static void prepare_cb(uv_prepare_t *h)
 {
     uvcore_t *core = h->data;
+    core_done_nonblocking(core);
     if (core->ctx && !core->released && poll_may_block(core)) {
         core->tstate = HPy_LeavePythonExecution(core->ctx);
         core->released = 1;
@@ -147,7 +148,10 @@ static void prepare_cb(uv_prepare_t *h)
 
 static void check_cb(uv_check_t *h)
 {
-    gil_ensure((uvcore_t *)h->data);
+    uvcore_t *core = h->data;
+    gil_ensure(core);
+    if (core->done_head)
+        core_run_done(core);
 }
 
 /* ---- creation and teardown ---- */
@@ -233,8 +237,9 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
             bridge_close(core, b);
     }
     for (r = core->rlist.next; r != &core->rlist; r = r->next) {
-        if (ctx)
+        if (ctx && (r->flags & RF_PINNED))
             HPyField_Store(ctx, h_loop, &r->self, HPy_NULL);
+        r->flags &= ~RF_PINNED;
     }
     core_run_done(core);            /* writes that went out: no Python */
     if (!uv_is_closing((uv_handle_t *)&core->wakeup)) {
@@ -355,6 +360,7 @@ static HPy Loop_run_impl(HPyContext *ctx, HPy self, const HPy *args, size_t narg
     core->mode = (uv_run_mode)mode;
     core->fatal = 0;
     core_process_queue(core);
+    core_done_nonblocking(core);
     uv_mutex_lock(&core->qlock);
     if (core->later_pending)
         uv_ref((uv_handle_t *)&core->wakeup);
@@ -404,6 +410,20 @@ static HPy Loop_close_impl(HPyContext *ctx, HPy self)
     int rc = core_teardown(core, ctx, self);
     if (rc < 0)
         return uv_raise(ctx, rc);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Loop_check_closable, "check_closable", HPyFunc_NOARGS,
+            .doc = "raise LoopThreadError / LoopRunningError if close() may not run now")
+static HPy Loop_check_closable_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 0);
+    if (!core->closed) {
+        if (core_check_thread(ctx, core) < 0)
+            return HPy_NULL;
+        if (core->running)
+            return uv_raise(ctx, ERR_RUNNING);
+    }
     return HPy_Dup(ctx, ctx->h_None);
 }
 
@@ -487,7 +507,7 @@ static HPy Loop_open_handles_impl(HPyContext *ctx, HPy self)
 
 static HPyDef *Loop_defines[] = {
     &Loop_new, &Loop_traverse, &Loop_destroy,
-    &Loop_run, &Loop_stop, &Loop_close, &Loop_wakeup,
+    &Loop_run, &Loop_stop, &Loop_close, &Loop_check_closable, &Loop_wakeup,
     &Loop_alive, &Loop_now, &Loop_backend_fd, &Loop_backend_timeout,
     &Loop_update_time, &Loop_is_closed, &Loop_is_running, &Loop_is_default,
     &Loop_open_handles,

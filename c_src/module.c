@@ -4,6 +4,7 @@
 
 HPyGlobal g_dispatch[D_COUNT];
 HPyGlobal g_LoopType;
+HPyGlobal g_WriteRequestType;
 
 /* the names of the dispatch helpers, in the order of the D_* enum */
 static const char *dispatch_names[D_COUNT] = {
@@ -101,6 +102,11 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
         return -1;
     HPyGlobal_Store(ctx, &g_LoopType, lt);
     HPy_Close(ctx, lt);
+    HPy wt = HPy_GetAttr_s(ctx, mod, "WriteRequest");
+    if (HPy_IsNull(wt))
+        return -1;
+    HPyGlobal_Store(ctx, &g_WriteRequestType, wt);
+    HPy_Close(ctx, wt);
     for (int i = 0; i < D_COUNT; i++)
         HPyGlobal_Store(ctx, &g_dispatch[i], ctx->h_None);
 
@@ -138,7 +144,7 @@ static HPyDef *module_defines[] = {
     NULL
 };
 
-static HPyGlobal *module_globals[D_COUNT + 2] = { NULL };
+static HPyGlobal *module_globals[D_COUNT + 3] = { NULL };
 
 static HPyModuleDef moduledef = {
     .doc = "The native layer of uv: libuv handles, requests and the loop core.",
@@ -155,7 +161,8 @@ __attribute__((constructor)) static void fill_globals(void)
     for (i = 0; i < D_COUNT; i++)
         module_globals[i] = &g_dispatch[i];
     module_globals[D_COUNT] = &g_LoopType;
-    module_globals[D_COUNT + 1] = NULL;
+    module_globals[D_COUNT + 1] = &g_WriteRequestType;
+    module_globals[D_COUNT + 2] = NULL;
 }
 
 HPy_MODINIT(_uv, moduledef)

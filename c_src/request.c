@@ -52,7 +52,10 @@ void reqb_start(HPyContext *ctx, HPy loop, reqb_t *r, HPy wrapper)
     uvcore_t *core = r->core;
     r->u.req.data = r;
     r->flags |= RF_INFLIGHT;
-    HPyField_Store(ctx, loop, &r->self, wrapper);
+    if (!HPy_IsNull(wrapper)) {
+        HPyField_Store(ctx, loop, &r->self, wrapper);
+        r->flags |= RF_PINNED;
+    }
     r->prev = &core->rlist;
     r->next = core->rlist.next;
     core->rlist.next->prev = r;
@@ -74,14 +77,14 @@ void reqb_complete(reqb_t *r, int status)
     HPy w = HPy_NULL;
     gil_ensure(core);
     ctx = core->ctx;
-    if (ctx) {
+    if (ctx && (r->flags & RF_PINNED)) {
         w = HPyField_Load(ctx, core->h_loop, r->self);
         HPyField_Store(ctx, core->h_loop, &r->self, HPy_NULL);
     }
     r->prev->next = r->next;
     r->next->prev = r->prev;
     r->prev = r->next = NULL;
-    r->flags = (r->flags & ~RF_INFLIGHT) | RF_DONE;
+    r->flags = (r->flags & ~(RF_INFLIGHT | RF_PINNED)) | RF_DONE;
     r->status = status;
     free(r->mem);
     r->mem = NULL;
@@ -98,8 +101,10 @@ void reqb_complete(reqb_t *r, int status)
 /* ---- completion without libuv ----
  * A write whose bytes all went out at once never reaches libuv; its
  * callback must still run later, from the loop.  Such requests wait in the
- * core's done list; an internal idle handle (active only while the list is
- * not empty, so the poll does not block) completes them in order. */
+ * core's done list, which the internal check handle empties right after
+ * the poll of the same iteration.  So that this poll does not block while
+ * the list is not empty, the internal prepare handle (and run()) start an
+ * internal idle handle, which also keeps the loop alive. */
 
 void core_run_done(uvcore_t *core)
 {
@@ -124,6 +129,14 @@ static void done_idle_cb(uv_idle_t *h)
     core_run_done(core);
 }
 
+void core_done_nonblocking(uvcore_t *core)
+{
+    if (core->done_head && !uv_is_active((uv_handle_t *)&core->done_idle)) {
+        uv_idle_start(&core->done_idle, done_idle_cb);
+        core->idle_active++;
+    }
+}
+
 void reqb_complete_later(reqb_t *r, int status)
 {
     uvcore_t *core = r->core;
@@ -134,10 +147,6 @@ void reqb_complete_later(reqb_t *r, int status)
     else
         core->done_head = r;
     core->done_tail = r;
-    if (!uv_is_active((uv_handle_t *)&core->done_idle)) {
-        uv_idle_start(&core->done_idle, done_idle_cb);
-        core->idle_active++;
-    }
 }
 
 HPyDef_SLOT(Request_traverse, HPy_tp_traverse)
@@ -172,6 +181,22 @@ static HPy Request_cancel_impl(HPyContext *ctx, HPy self)
     int rc = uv_cancel(&r->u.req);
     if (rc < 0)
         return uv_raise(ctx, rc);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Request_pin, "pin", HPyFunc_O,
+            .doc = "pin(wrapper): call the wrapper back on completion (if in flight)")
+static HPy Request_pin_impl(HPyContext *ctx, HPy self, HPy wrapper)
+{
+    reqb_t *r = RequestObject_AsStruct(ctx, self)->r;
+    if ((r->flags & (RF_INFLIGHT | RF_PINNED)) == RF_INFLIGHT) {
+        if (core_check_thread(ctx, r->core) < 0)
+            return HPy_NULL;
+        HPy loop = request_loop(ctx, self);
+        HPyField_Store(ctx, loop, &r->self, wrapper);
+        HPy_Close(ctx, loop);
+        r->flags |= RF_PINNED;
+    }
     return HPy_Dup(ctx, ctx->h_None);
 }
 

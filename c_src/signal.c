@@ -82,9 +82,10 @@ HPyDef_METH(Signal_get_signum, "get_signum", HPyFunc_NOARGS,
             .doc = "get_signum() -> int (0 when not started)")
 static HPy Signal_get_signum_impl(HPyContext *ctx, HPy self)
 {
-    bridge_t *b = HandleObject_AsStruct(ctx, self)->b;
-    int n = (b->flags & BF_OPEN) ? b->u.signal.signum : 0;
-    return HPyLong_FromInt32_t(ctx, n);
+    bridge_t *b = handle_usable(ctx, self);
+    if (b == NULL)
+        return HPy_NULL;
+    return HPyLong_FromInt32_t(ctx, b->u.signal.signum);
 }
 
 static HPyDef *Signal_defines[] = {

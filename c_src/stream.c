@@ -33,6 +33,7 @@ static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (nread == 0)
         return;                       /* EAGAIN: nothing read */
     gil_ensure(core);
+    CORE_DRAIN(core);
     w = bridge_wrapper(core, b);
     if (HPy_IsNull(w))
         return;
@@ -95,6 +96,7 @@ static void connection_cb(uv_stream_t *s, int status)
     bridge_t *b = s->data;
     uvcore_t *core = b->core;
     gil_ensure(core);
+    CORE_DRAIN(core);
     HPy w = bridge_wrapper(core, b);
     if (HPy_IsNull(w))
         return;
@@ -292,7 +294,10 @@ static HPy Stream_try_write_impl(HPyContext *ctx, HPy self, HPy data)
 
 static void write_cb(uv_write_t *req, int status)
 {
-    reqb_complete(req->data, status);
+    reqb_t *r = req->data;
+    gil_ensure(r->core);
+    CORE_DRAIN(r->core);
+    reqb_complete(r, status);
 }
 
 static HPy request_type_new(HPyContext *ctx, HPy type, const HPy *args,
@@ -315,38 +320,36 @@ static reqb_t *request_unstarted(HPyContext *ctx, HPy self)
     return r;
 }
 
-HPyDef_SLOT(WriteRequest_new, HPy_tp_new)
-static HPy WriteRequest_new_impl(HPyContext *ctx, HPy type, const HPy *args,
-                                 HPy_ssize_t nargs, HPy kw)
-{
-    return request_type_new(ctx, type, args, nargs, UV_WRITE);
-}
-
-HPyDef_METH(WriteRequest_start, "start", HPyFunc_VARARGS,
-            .doc = "start(wrapper, stream_native, data, send_stream_native_or_None)")
-static HPy WriteRequest_start_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+HPyDef_METH(Stream_write, "write", HPyFunc_VARARGS,
+            .doc = "write(wrapper_or_None, data, send_stream_native_or_None) -> native request\n"
+                   "A wrapper is called back (_complete) when the write is done.")
+static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
     bufset_t bs;
     bridge_t *send = NULL;
+    reqb_t *r;
     int written = 0, rc;
-    if (nargs != 4) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "start(wrapper, stream, data, send_stream)");
+    if (nargs != 3) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "write(wrapper, data, send_stream)");
         return HPy_NULL;
     }
-    reqb_t *r = request_unstarted(ctx, self);
-    if (r == NULL)
-        return HPy_NULL;
-    bridge_t *b = handle_usable(ctx, args[1]);
+    HPy wrapper = HPy_Is(ctx, args[0], ctx->h_None) ? HPy_NULL : args[0];
+    bridge_t *b = handle_usable(ctx, self);
     if (b == NULL)
         return HPy_NULL;
-    if (!HPy_Is(ctx, args[3], ctx->h_None)) {
-        send = handle_usable(ctx, args[3]);
+    if (!HPy_Is(ctx, args[2], ctx->h_None)) {
+        send = handle_usable(ctx, args[2]);
         if (send == NULL)
             return HPy_NULL;
     }
-    if (bufset_init(ctx, &bs, args[2]) < 0)
+    if (bufset_init(ctx, &bs, args[1]) < 0)
         return HPy_NULL;
-    HPy loop = request_loop(ctx, self);
+    HPy loop = handle_loop(ctx, self);
+    HPy type = HPyGlobal_Load(ctx, g_WriteRequestType);
+    HPy req = request_new(ctx, type, loop, UV_WRITE, &r);
+    HPy_Close(ctx, type);
+    if (HPy_IsNull(req))
+        goto fail;
     if (send == NULL && bs.total > 0) {
         written = uv_try_write(&b->u.stream, bs.bufs, (unsigned int)bs.n);
         if (written < 0)
@@ -354,33 +357,39 @@ static HPy WriteRequest_start_impl(HPyContext *ctx, HPy self, const HPy *args, s
     }
     if (send == NULL && (size_t)written == bs.total) {
         bufset_release(ctx, &bs);
-        reqb_start(ctx, loop, r, args[0]);
+        reqb_start(ctx, loop, r, wrapper);
         reqb_complete_later(r, 0);
         HPy_Close(ctx, loop);
-        return HPy_Dup(ctx, ctx->h_None);
+        return req;
     }
     size_t len = 0;
     r->mem = bufset_copy_from(&bs, (size_t)written, &len);
-    bufset_release(ctx, &bs);
     if (r->mem == NULL) {
-        HPy_Close(ctx, loop);
-        return HPyErr_NoMemory(ctx);
+        HPyErr_NoMemory(ctx);
+        goto fail;
     }
+    bufset_release(ctx, &bs);
     uv_buf_t buf = uv_buf_init(r->mem, (unsigned int)len);
     rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
                    send ? &send->u.stream : NULL, write_cb);
     if (rc < 0) {
         reqb_abandon(ctx, loop, r);
+        HPy_Close(ctx, req);
         HPy_Close(ctx, loop);
         return uv_raise(ctx, rc);
     }
-    reqb_start(ctx, loop, r, args[0]);
+    reqb_start(ctx, loop, r, wrapper);
     HPy_Close(ctx, loop);
-    return HPy_Dup(ctx, ctx->h_None);
+    return req;
+fail:
+    bufset_release(ctx, &bs);
+    HPy_Close(ctx, req);
+    HPy_Close(ctx, loop);
+    return HPy_NULL;
 }
 
 static HPyDef *WriteRequest_defines[] = {
-    REQUEST_COMMON_DEFINES, &WriteRequest_new, &WriteRequest_start, NULL
+    REQUEST_COMMON_DEFINES, NULL
 };
 
 HPyType_Spec WriteRequest_spec = {
@@ -394,7 +403,10 @@ HPyType_Spec WriteRequest_spec = {
 
 static void shutdown_cb(uv_shutdown_t *req, int status)
 {
-    reqb_complete(req->data, status);
+    reqb_t *r = req->data;
+    gil_ensure(r->core);
+    CORE_DRAIN(r->core);
+    reqb_complete(r, status);
 }
 
 HPyDef_SLOT(ShutdownRequest_new, HPy_tp_new)

@@ -258,7 +258,10 @@ HPyType_Spec TCP_spec = {
 
 static void connect_cb(uv_connect_t *req, int status)
 {
-    reqb_complete(req->data, status);
+    reqb_t *r = req->data;
+    gil_ensure(r->core);
+    CORE_DRAIN(r->core);
+    reqb_complete(r, status);
 }
 
 HPyDef_SLOT(ConnectRequest_new, HPy_tp_new)

@@ -112,7 +112,8 @@ struct reqb_s {
     int status;              /* status of its completion */
 };
 
-enum { RF_INFLIGHT = 1u << 0, RF_OBJ_ALIVE = 1u << 1, RF_DONE = 1u << 2 };
+enum { RF_INFLIGHT = 1u << 0, RF_OBJ_ALIVE = 1u << 1, RF_DONE = 1u << 2,
+       RF_PINNED = 1u << 3 /* self holds the wrapper: call it back */ };
 
 /* dispatch helpers (uv/_dispatch.py), loaded once per run() */
 enum {
@@ -175,6 +176,7 @@ HPyType_HELPERS(RequestObject)
 /* ---- globals set by _uv._setup() ---- */
 extern HPyGlobal g_dispatch[D_COUNT];
 extern HPyGlobal g_LoopType;
+extern HPyGlobal g_WriteRequestType;
 
 /* ---- errors.c ---- */
 /* raise the uv exception for a libuv status (negative) and return HPy_NULL */
@@ -236,10 +238,14 @@ HPy bridge_wrapper(uvcore_t *core, bridge_t *b); /* new handle or HPy_NULL */
 void bridge_close(uvcore_t *core, bridge_t *b); /* uv_close with the common cb */
 
 /* ---- request.c ---- */
-extern HPyDef Request_cancel, Request_is_finished, Request_traverse, Request_destroy;
+extern HPyDef Request_cancel, Request_is_finished, Request_pin, Request_traverse,
+    Request_destroy;
 #define REQUEST_COMMON_DEFINES \
-    &Request_cancel, &Request_is_finished, &Request_traverse, &Request_destroy
+    &Request_cancel, &Request_is_finished, &Request_pin, &Request_traverse, \
+    &Request_destroy
 HPy request_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, reqb_t **out);
+/* the request was handed to libuv; with a wrapper (not HPy_NULL) it is
+ * pinned and its wrapper is called back, without one it completes silently */
 void reqb_start(HPyContext *ctx, HPy loop, reqb_t *r, HPy wrapper);
 HPy request_loop(HPyContext *ctx, HPy req);   /* new handle to the native loop */
 /* called by a request's libuv callback: runs the Python callback with the
@@ -249,6 +255,11 @@ void reqb_abandon(HPyContext *ctx, HPy loop, reqb_t *r);
 /* complete a started request from the loop's idle phase, as if libuv had */
 void reqb_complete_later(reqb_t *r, int status);
 void core_run_done(uvcore_t *core);
+void core_done_nonblocking(uvcore_t *core);  /* the next poll must not block */
+/* Completions from the done list come before any later libuv callback of a
+ * stream or request (read, write, shutdown, connect, close): each such
+ * callback drains the list first, so callbacks keep the order of the calls. */
+#define CORE_DRAIN(core) do { if ((core)->done_head) core_run_done(core); } while (0)
 /* the common close callback (for uv_tcp_close_reset) */
 void bridge_close_cb(uv_handle_t *h);
 void bridge_close_with(uvcore_t *core, bridge_t *b, int reset);
@@ -257,9 +268,10 @@ void bridge_close_with(uvcore_t *core, bridge_t *b, int reset);
 #define STREAM_COMMON_DEFINES \
     &Stream_read_start, &Stream_read_stop, &Stream_try_write, &Stream_listen, \
     &Stream_accept, &Stream_is_readable, &Stream_is_writable, \
-    &Stream_write_queue_size
+    &Stream_write_queue_size, &Stream_write
 extern HPyDef Stream_read_start, Stream_read_stop, Stream_try_write, Stream_listen,
-    Stream_accept, Stream_is_readable, Stream_is_writable, Stream_write_queue_size;
+    Stream_accept, Stream_is_readable, Stream_is_writable, Stream_write_queue_size,
+    Stream_write;
 int stream_kind(unsigned kind);
 /* sockaddr from (host, port, flowinfo, scope_id) objects; -1 + error */
 int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage *ss);

@@ -14,6 +14,7 @@ from ._loader import _uv
 from .error import StatusCodes, _make_error
 
 _status = StatusCodes.get
+_SUCCESS = StatusCodes.SUCCESS
 
 
 def idle(handle):
@@ -68,7 +69,7 @@ def closed(handle):
 
 def read(stream, status, data):
     try:
-        stream.on_read(stream, _status(status), data)
+        stream.on_read(stream, _status(status) if status else _SUCCESS, data)
     except BaseException as exc:
         return exc
 

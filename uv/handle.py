@@ -87,7 +87,10 @@ class UVHandle(object):
 
     def close(self, on_closed=None):
         """Close the handle; idempotent.  ``on_closed(handle)`` (replacing the
-        stored callback when given) runs from the loop once it is closed."""
+        stored callback when given) runs from the loop once it is closed.
+        On a closing or closed handle it has no effect at all."""
+        if self._n.is_closing():
+            return
         if on_closed is not None:
             self.on_closed = on_closed
         self._n.close(self)

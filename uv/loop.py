@@ -8,7 +8,7 @@ import weakref
 
 from ._loader import _uv
 from .common import Enumeration
-from .error import LoopRunningError, ResourceBusyError
+from .error import ResourceBusyError, StatusCodes
 
 __all__ = ["Loop", "RunModes", "Allocator", "DefaultAllocator"]
 
@@ -145,11 +145,11 @@ class Loop(object):
         n = self._n
         if n.is_closed():
             return
-        if n.is_running():
-            raise LoopRunningError("cannot close a loop from its own callback")
+        n.check_closable()
         busy = [h for h in list(self._handles) if not h.closed]
         if busy:
             raise ResourceBusyError(
+                StatusCodes.EBUSY,
                 "%d handle(s) are not closed yet: close them and run the loop "
                 "until their close callbacks ran (e.g. close_all_handles() then "
                 "run()): %s" % (len(busy), ", ".join(repr(h) for h in busy[:5])))

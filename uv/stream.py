@@ -122,22 +122,43 @@ Stream.register(UVStream)
 
 class WriteRequest(UVRequest):
     """A write on a stream: ``on_write(request, status)`` runs once the data
-    is written (``StatusCodes.ECANCELED`` if the stream closed first)."""
+    is written (``StatusCodes.ECANCELED`` if the stream closed first).
+
+    Created by :meth:`UVStream.write`.  A write without ``on_write`` that
+    nobody holds costs no Python call when it completes."""
 
     type = RequestType.WRITE
+    data = None
+    send_stream = None
+    _on_write = dummy_callback
 
     def __init__(self, stream, data, send_stream=None, on_write=None):
-        self._loop = loop = stream._loop
-        self.data = None
+        self._loop = stream._loop
         self.stream = stream
-        self.send_stream = send_stream
-        self.on_write = _callback(on_write, "on_write")
-        self._n = n = _uv.WriteRequest(loop._n)
-        n.start(self, stream._n, _data(data),
-                None if send_stream is None else send_stream._n)
+        send = None
+        if send_stream is not None:
+            self.send_stream = send_stream
+            send = send_stream._n
+        if type(data) is not bytes:
+            data = _data(data)
+        if on_write is None:
+            self._n = stream._n.write(None, data, send)
+        else:
+            self._on_write = _callback(on_write, "on_write")
+            self._n = stream._n.write(self, data, send)
+
+    @property
+    def on_write(self):
+        """``on_write(request, status)``; may be set until the write is done."""
+        return self._on_write
+
+    @on_write.setter
+    def on_write(self, callback):
+        self._on_write = _callback(callback, "on_write")
+        self._n.pin(self)
 
     def _complete(self, status):
-        self.on_write(self, status)
+        self._on_write(self, status)
 
 
 class ShutdownRequest(UVRequest):

@@ -91,7 +91,10 @@ class TCP(UVStream):
         self._n.simultaneous_accepts(enable)
 
     def close_reset(self, on_closed=None):
-        """Close the connection with a RST instead of a FIN."""
+        """Close the connection with a RST instead of a FIN (no effect on a
+        closing or closed handle)."""
+        if self._n.is_closing():
+            return
         if on_closed is not None:
             self.on_closed = on_closed
         self._n.close_reset(self)
