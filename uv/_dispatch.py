@@ -69,9 +69,32 @@ def closed(handle):
 
 def read(stream, status, data):
     try:
-        stream.on_read(stream, _status(status) if status else _SUCCESS, data)
+        if stream._allocator is not None and data:
+            _read_custom(stream, data)
+        else:
+            stream.on_read(stream, _status(status) if status else _SUCCESS, data)
     except BaseException as exc:
         return exc
+
+
+def _read_custom(stream, data):
+    """Hand *data* to on_read through the stream's own allocator.
+
+    HPy 0.9 cannot write into a Python buffer from C, so the bytes read into
+    the loop's buffer are copied into what ``allocate`` returns, and
+    ``finalize`` decides what on_read gets."""
+    allocator = stream._allocator
+    offset, total = 0, len(data)
+    while offset < total:
+        buffer = allocator.allocate(stream, total - offset)
+        view = memoryview(buffer).cast("B")
+        n = min(len(view), total - offset)
+        if n <= 0:
+            raise ValueError("%r.allocate() returned an empty buffer" % (allocator,))
+        view[:n] = data[offset:offset + n]
+        view.release()
+        offset += n
+        stream.on_read(stream, _SUCCESS, allocator.finalize(stream, n, buffer))
 
 
 def connection(stream, status):

@@ -2,7 +2,7 @@
 from .abstract import Handle
 from .common import dummy_callback
 from .error import LoopClosedError
-from .loop import Loop
+from .loop import Allocator, DefaultAllocator, Loop
 
 __all__ = ["UVHandle"]
 
@@ -29,7 +29,8 @@ class UVHandle(object):
         self.on_closed = dummy_callback
         #: User-specific data of any type.
         self.data = None
-        self._allocator = None
+        allocator = loop.allocator
+        self._allocator = None if type(allocator) is DefaultAllocator else allocator
         loop._handles.add(self)
 
     def __setattr__(self, name, value):
@@ -100,12 +101,22 @@ class UVHandle(object):
 
     @property
     def allocator(self):
-        """The :class:`uv.loop.Allocator` for reads (default: the loop's)."""
+        """The :class:`uv.loop.Allocator` for reads (default: the loop's).
+
+        Reads of a stream whose allocator is the loop's default one take the
+        native path; with any other, ``allocate``/``finalize`` are called."""
         allocator = self._allocator
         return allocator if allocator is not None else self._loop.allocator
 
     @allocator.setter
     def allocator(self, value):
+        if value is None or (value is self._loop.allocator
+                             and type(value) is DefaultAllocator):
+            self._allocator = None
+            return
+        if not isinstance(value, Allocator):
+            raise TypeError("allocator must be a uv.loop.Allocator, not %s"
+                            % type(value).__name__)
         self._allocator = value
 
     @property

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# tools/demo.sh: set everything up (tools/setup-env.sh), build the universal
+# binary once, and run the demo examples/echo_demo.py (a TCP echo server and
+# client on loopback, a timer, an idle handle, an Async woken from a thread
+# and a signal handler for a clean shutdown) with that same binary on CPython
+# and on PyPy.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+: "${HOME:=$(cd ~ 2>/dev/null && pwd || echo /tmp)}"
+CACHE="${UV_CACHE_DIR:-$HOME/.cache/libuv-hpy}"
+cd "$ROOT"
+
+bash tools/setup-env.sh
+
+BUILD_PY="" PYPY="" PYPY_PATH=""
+while IFS=$'\t' read -r role label py extra; do
+    case "$role" in
+        build) BUILD_PY="$py" ;;
+        pypy) PYPY="$py"; PYPY_PATH="$extra" ;;
+    esac
+done <"$CACHE/interpreters"
+
+echo "##### build: $BUILD_PY setup.py -q build_ext --inplace"
+"$BUILD_PY" setup.py -q build_ext --inplace
+sha256sum uv/_uv.hpy0.so
+
+echo
+echo "##### demo on $("$BUILD_PY" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])')"
+PYTHONPATH="$ROOT" "$BUILD_PY" examples/echo_demo.py
+if [ -n "$PYPY" ]; then
+    echo
+    echo "##### the same binary on $("$PYPY" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])')"
+    PYTHONPATH="$ROOT:$PYPY_PATH" "$PYPY" examples/echo_demo.py
+fi
