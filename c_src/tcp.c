@@ -125,6 +125,12 @@ static HPy TCP_bind_impl(HPyContext *ctx, HPy self, const HPy *args, size_t narg
         || arg_int64(ctx, args[4], "flags must be an int", &flags) < 0)
         return HPy_NULL;
     int rc = uv_tcp_bind(&b->u.tcp, (struct sockaddr *)&ss, (unsigned int)flags);
+    if (rc == 0 && b->u.tcp.delayed_error) {
+        /* libuv defers EADDRINUSE to listen()/connect(); report it here,
+         * where the address was given */
+        rc = b->u.tcp.delayed_error;
+        b->u.tcp.delayed_error = 0;
+    }
     if (rc < 0)
         return uv_raise(ctx, rc);
     return HPy_Dup(ctx, ctx->h_None);

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# bench/run.sh: every benchmark of uv against its peers, in one run.
+#
+#   bash bench/run.sh [callbacks|echo|all]      (default: all)
+#
+# Uses the interpreters that tools/setup-env.sh prepared (run it first, or run
+# tools/test-all.sh once) and a separate venv with uvloop for the peers.
+# callbacks: one million chained callbacks, best of 3: uv Idle and Timer on
+#   CPython and PyPy, uvloop's and asyncio's call_soon chains
+#   (../shared/bench/callbacks_peers.py).
+# echo: ../shared/bench/compare.sh at 1 KiB, 10 KiB and 100 KiB against the
+#   C server (echo_libuv.c) and uvloop's and asyncio's protocol servers, with
+#   the uv server (bench/echo_server.py) on CPython and on PyPy.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+SHARED="${UV_SHARED_DIR:-$ROOT/../shared}"
+: "${HOME:=/tmp}"
+CACHE="${UV_CACHE_DIR:-$HOME/.cache/libuv-hpy}"
+what="${1:-all}"
+cd "$ROOT"
+
+[ -f "$CACHE/interpreters" ] || bash tools/setup-env.sh
+BUILD_PY="" PYPY="" PYPY_PATH=""
+while IFS=$'\t' read -r role label py extra; do
+    case "$role" in
+        build) BUILD_PY="$py" ;;
+        pypy) PYPY="$py"; PYPY_PATH="$extra" ;;
+    esac
+done <"$CACHE/interpreters"
+[ -f uv/_uv.hpy0.so ] || "$BUILD_PY" setup.py -q build_ext --inplace
+echo "binary: $(sha256sum uv/_uv.hpy0.so)"
+
+PEERS="$CACHE/bench-venv"
+if [ ! -x "$PEERS/bin/python" ] || ! "$PEERS/bin/python" -c "import uvloop" 2>/dev/null; then
+    "$BUILD_PY" -c "import venv; venv.create('$PEERS', with_pip=True)" 2>/dev/null ||
+        "$(dirname "$BUILD_PY")/python3" -m venv "$PEERS"
+    "$PEERS/bin/pip" install -q uvloop
+fi
+PEER_PY="$PEERS/bin/python"
+
+if [ "$what" = all ] || [ "$what" = callbacks ]; then
+    echo "##### chained callbacks (n=1000000, best of 3)"
+    "$BUILD_PY" bench/callbacks.py idle
+    "$BUILD_PY" bench/callbacks.py timer
+    if [ -n "$PYPY" ]; then
+        PYTHONPATH="$PYPY_PATH" "$PYPY" bench/callbacks.py idle
+        PYTHONPATH="$PYPY_PATH" "$PYPY" bench/callbacks.py timer
+    fi
+    "$PEER_PY" "$SHARED/bench/callbacks_peers.py" uvloop
+    "$PEER_PY" "$SHARED/bench/callbacks_peers.py" asyncio
+fi
+
+if [ "$what" = all ] || [ "$what" = echo ]; then
+    C_SERVER="${TMPDIR:-/tmp}/echo_libuv"
+    cc -O2 -o "$C_SERVER" "$SHARED/bench/echo_libuv.c" $(pkg-config --cflags --libs libuv)
+    servers=("c=$C_SERVER \$PORT"
+             "uv-cpython=$BUILD_PY $ROOT/bench/echo_server.py \$PORT")
+    [ -n "$PYPY" ] && servers+=("uv-pypy=env PYTHONPATH=$PYPY_PATH $PYPY $ROOT/bench/echo_server.py \$PORT")
+    servers+=("uvloop-protocol=$PEER_PY $SHARED/bench/echo_peers.py uvloop-protocol \$PORT"
+              "asyncio-protocol=$PEER_PY $SHARED/bench/echo_peers.py asyncio-protocol \$PORT")
+    for size in 1024 10240 102400; do
+        echo "##### echo, ${size}-byte messages"
+        bash "$SHARED/bench/compare.sh" -c 10 -s "$size" -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
+    done
+fi

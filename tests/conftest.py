@@ -1,0 +1,166 @@
+"""Shared test infrastructure.
+
+- marker ``threads``: tests that use Python threads.  The HPy debug-mode run
+  excludes them (``-m 'not threads'``): debug mode can abort when other threads
+  call into the module while the loop waits (shared/DESIGN.md, HPy rule 9).
+- every test runs under ``faulthandler.dump_traceback_later``: a test that hangs
+  dumps all stacks and ends the process instead of hanging CI.
+- ``HPY=debug`` in the environment (the binary is then loaded in HPy debug
+  mode): every test runs inside ``hpy.debug.LeakDetector``, which fails the
+  test on a leaked HPy handle; the session prints the total count of leaks.
+- fixtures ``loop`` (a fresh loop, closed at teardown), ``run_loop`` (run a
+  loop with a timeout guard) and ``collect`` (a full garbage collection, three
+  passes so that PyPy finalizes what it found in the first one).
+"""
+import faulthandler
+import gc
+import os
+import sys
+
+import pytest
+
+IS_PYPY = sys.implementation.name == "pypy"
+HPY_DEBUG = os.environ.get("HPY", "").strip().lower() in ("debug", "1:debug")
+
+# seconds before a hanging test dumps its stacks and ends the process
+HANG_TIMEOUT = 60
+
+_leaks = {"count": 0, "tests": []}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "threads: the test uses Python threads (excluded from the HPy debug-mode "
+        "run, where other threads calling into the module can abort)")
+
+
+@pytest.fixture(autouse=True)
+def _hang_guard():
+    faulthandler.dump_traceback_later(HANG_TIMEOUT, exit=True)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+if HPY_DEBUG:
+    @pytest.fixture(autouse=True)
+    def _hpy_leak_detector(request):
+        from hpy.debug import HPyLeakError, LeakDetector
+        try:
+            with LeakDetector():
+                yield
+        except HPyLeakError as exc:
+            _leaks["count"] += len(exc.leaks)
+            _leaks["tests"].append(request.node.nodeid)
+            raise
+
+    def pytest_terminal_summary(terminalreporter):
+        tr = terminalreporter
+        tr.write_sep("=", "HPy debug mode")
+        tr.write_line("leaked HPy handles: %d (in %d tests)"
+                      % (_leaks["count"], len(_leaks["tests"])))
+        for nodeid in _leaks["tests"]:
+            tr.write_line("    " + nodeid)
+
+
+def collect():
+    """A full collection: three passes (PyPy finalizes objects found
+    unreachable in one pass only in a later one)."""
+    for _ in range(3):
+        gc.collect()
+
+
+@pytest.fixture(name="collect")
+def _collect_fixture():
+    return collect
+
+
+def run_loop(loop, timeout=5.0, mode=None):
+    """Run ``loop`` (``loop.run()`` or ``loop.run(mode)``) and return what it
+    returns; fail if it has not returned after ``timeout`` seconds.
+
+    A dereferenced guard timer stops the loop at the deadline, so the guard
+    itself keeps nothing alive.  Afterwards the guard is stopped and dropped
+    (a stopped handle nobody holds is collected and closed by the loop), so it
+    leaves no trace in ``loop.handles`` and does not make ``loop.close()``
+    busy.
+    """
+    import uv
+    state = {"timed_out": False}
+
+    def on_guard(timer):
+        state["timed_out"] = True
+        timer.loop.stop()
+
+    guard = uv.Timer(loop, on_timeout=on_guard)
+    guard.start(int(timeout * 1000))
+    guard.dereference()
+    try:
+        result = loop.run() if mode is None else loop.run(mode)
+    finally:
+        guard.stop()
+        del guard
+        if IS_PYPY:
+            gc.collect()    # one major collection clears the guard's weakrefs
+    assert not state["timed_out"], "the loop ran longer than %ss" % timeout
+    return result
+
+
+@pytest.fixture(name="run_loop")
+def _run_loop_fixture():
+    return run_loop
+
+
+def finish_loop(loop):
+    """Close every handle of ``loop``, let the close callbacks run, close it."""
+    import uv
+    if loop.closed:
+        return
+    loop.close_all_handles()
+    for _ in range(2):
+        loop.run(uv.RunModes.NOWAIT)
+    loop.close()
+
+
+@pytest.fixture
+def loop():
+    import uv
+    lp = uv.Loop()
+    yield lp
+    finish_loop(lp)
+
+
+def caught_signals():
+    """Signal numbers this process has a handler for (Linux /proc)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("SigCgt:"):
+                mask = int(line.split()[1], 16)
+                return {n for n in range(1, 65) if mask >> (n - 1) & 1}
+    return set()
+
+
+def kill_self(signum):
+    """Send ``signum`` to this process, after checking that a handler is
+    installed for it: SIGUSR1/SIGUSR2 end a process that does not catch them,
+    so a missing handler fails the test instead of killing the run."""
+    assert signum in caught_signals(), (
+        "no handler is installed for signal %d; sending it would end the "
+        "process" % signum)
+    os.kill(os.getpid(), signum)
+
+
+@pytest.fixture(name="kill_self")
+def _kill_self_fixture():
+    return kill_self
+
+
+def fd_count():
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.fixture(name="fd_count")
+def _fd_count_fixture():
+    return fd_count

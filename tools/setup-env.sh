@@ -1,0 +1,441 @@
+#!/usr/bin/env bash
+# tools/setup-env.sh: prepare every interpreter the test suite runs on.
+#
+#  1. Installs the Debian packages the build needs (apt-get, only when one is
+#     missing, so a warm run does not touch the network).
+#  2. Makes one venv per CPython 3.8-3.12 found on the machine, with hpy 0.9.0
+#     and pytest; the build interpreter (3.11 preferred) also gets setuptools
+#     and wheel.  Where no CPython 3.11 exists at all (a bare Debian 13, whose
+#     python3 is 3.13), bookworm's python3.11 is unpacked into the cache.
+#  3. Provides a PyPy 3.11 (7.3.19 or newer, built-in HPy 0.9): `apt-get
+#     install pypy3` on Debian 13; on Debian 12 trixie's packages are unpacked
+#     into the cache and patched to use their own libc (DESIGN.md section 2).
+#     pytest for it goes to a --target dir used through PYTHONPATH.
+#
+# Everything lives in a cache dir reused between runs.  Each piece writes a
+# stamp file (what it was made from) once it is complete; a piece whose stamp
+# matches and which still works is kept, anything else is made again.  The
+# result is CACHE/interpreters, read by tools/test-all.sh: one line per ready
+# interpreter, "role<TAB>label<TAB>python<TAB>extra PYTHONPATH".
+#
+# Environment:  UV_CACHE_DIR  cache dir (default ~/.cache/libuv-hpy)
+#               UV_PYPY       use this PyPy 3.11 instead of finding one
+# Options:      --refresh     ignore all stamps: make venvs and PyPy again
+set -euo pipefail
+
+STAMP_VERSION=1                       # bump to invalidate every cache entry
+HPY_REQ="hpy==0.9.0"
+CPY_MINORS="3.8 3.9 3.10 3.11 3.12"   # what the binary supports
+BUILD_PREFERENCE="3.11 3.12 3.10 3.9 3.8"
+APT_PACKAGES="libuv1-dev pkg-config gcc libc6-dev patchelf ca-certificates python3-venv"
+# trixie packages that make up a self-contained PyPy (DESIGN.md section 2)
+PYPY_DEBS="pypy3 pypy3-lib libc6 libgcc-s1 libffi8 libexpat1 libbz2-1.0 liblzma5
+           libncursesw6 libtinfo6 libsqlite3-0 libssl3t64 libgdbm6t64 zlib1g"
+PYPY_MIN="7.3.19"
+# bookworm's CPython 3.11 (for Debian 13+); it runs on the newer system libc
+# and libraries, so only Python itself and the wheels for pip are unpacked
+PY311_DEBS="python3.11-minimal libpython3.11-minimal libpython3.11-stdlib
+            python3-pip-whl python3-setuptools-whl"
+
+: "${HOME:=$(cd ~ 2>/dev/null && pwd || echo /tmp)}"   # HOME may be unset in CI
+CACHE="${UV_CACHE_DIR:-$HOME/.cache/libuv-hpy}"
+REFRESH=0
+for arg in "$@"; do
+    case "$arg" in
+        --refresh) REFRESH=1 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
+        *) echo "setup-env.sh: unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+
+log()  { printf '[setup-env] %s\n' "$*" >&2; }
+warn() { printf '[setup-env] WARNING: %s\n' "$*" >&2; }
+die()  { printf '[setup-env] ERROR: %s\n' "$*" >&2; exit 1; }
+
+mkdir -p "$CACHE/logs"
+# one setup at a time per cache dir (two test runs may start together)
+exec 9>"$CACHE/.lock"
+flock 9
+
+# stamp_ok FILE CONTENT: true when FILE holds exactly CONTENT (and no --refresh)
+stamp_ok() { [ "$REFRESH" = 0 ] && [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+os_field() { ( . /etc/os-release 2>/dev/null; eval "printf '%s' \"\${$1:-}\"" ); }
+OS_ID="$(os_field ID)"
+OS_CODENAME="$(os_field VERSION_CODENAME)"
+OS_VERSION_ID="$(os_field VERSION_ID)"
+
+# ==========================================================================
+# apt: the system's packages, and a private apt for other Debian releases
+# ==========================================================================
+# root_ok: true when we are root or sudo exists; as_root CMD: run CMD as root
+root_ok() { [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; }
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+APT_UPDATED=0
+apt_update_once() {
+    [ "$APT_UPDATED" = 1 ] && return 0
+    root_ok || die "need root (or sudo) for apt-get"
+    log "apt-get update"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >"$CACHE/logs/apt-update.log" 2>&1 \
+        || { tail -20 "$CACHE/logs/apt-update.log" >&2; die "apt-get update failed"; }
+    APT_UPDATED=1
+}
+
+is_installed() {
+    [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
+}
+
+# apt_install PKG...: installs those not installed yet (no network otherwise)
+apt_install() {
+    local missing=() p
+    for p in "$@"; do is_installed "$p" || missing+=("$p"); done
+    [ "${#missing[@]}" = 0 ] && return 0
+    root_ok || die "missing packages: ${missing[*]}; install them as root (apt-get install ${missing[*]})"
+    apt_update_once
+    log "apt-get install ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        "${missing[@]}" >"$CACHE/logs/apt-install.log" 2>&1 \
+        || { tail -20 "$CACHE/logs/apt-install.log" >&2; die "apt-get install ${missing[*]} failed"; }
+}
+
+# the Debian mirror this machine uses (deb.debian.org if none is configured)
+debian_mirror() {
+    local uri
+    uri="$( { sed -nE 's/^[[:space:]]*deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+).*/\2/p' \
+                  /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+              sed -nE 's/^[[:space:]]*URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr ' ' '\n'
+            } | grep -E '^https?://[^[:space:]]+/debian/?$' | grep -v -e snapshot.debian.org -e security | head -1 || true)"
+    echo "${uri:-http://deb.debian.org/debian}"
+}
+
+multiarch() {
+    case "$(dpkg --print-architecture)" in
+        amd64) echo x86_64-linux-gnu ;;  arm64) echo aarch64-linux-gnu ;;
+        i386) echo i386-linux-gnu ;;     ppc64el) echo powerpc64le-linux-gnu ;;
+        s390x) echo s390x-linux-gnu ;;   riscv64) echo riscv64-linux-gnu ;;
+        *) gcc -print-multiarch ;;
+    esac
+}
+
+# suite_keyring SUITE: prints the keyring to verify SUITE with, or nothing.
+# debian-archive-keyring carries the keys of the neighbouring releases
+# (bookworm's has trixie's since 2023.3+deb12u1).
+suite_keyring() {
+    local k found=0
+    for k in /usr/share/keyrings/debian-archive-"$1"-automatic.{gpg,pgp}; do
+        [ -f "$k" ] && found=1
+    done
+    [ "$found" = 1 ] || return 0
+    for k in /usr/share/keyrings/debian-archive-keyring.{gpg,pgp}; do
+        [ -f "$k" ] && { echo "$k"; return 0; }
+    done
+}
+
+# private_fetch SUITE PREFIX PKG...: downloads PKGs of Debian SUITE through a
+# private apt setup (own sources.list, lists, cache and an empty dpkg status,
+# so the system's apt state is neither used nor touched) and unpacks them
+# into PREFIX, which is replaced.  Returns 1 (with a warning) on failure.
+private_fetch() {
+    local suite="$1" prefix="$2"; shift 2
+    local work="$CACHE/apt/$suite" opts keyring mirror ok=0
+    mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
+    : >"$work/status"
+    keyring="$(suite_keyring "$suite")"
+    if [ -z "$keyring" ] && root_ok; then   # an upgrade of the keyring may bring the keys
+        apt_update_once
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q debian-archive-keyring \
+            >>"$CACHE/logs/apt-install.log" 2>&1 || true
+        keyring="$(suite_keyring "$suite")"
+    fi
+    if [ -n "$keyring" ]; then
+        opts="signed-by=$keyring"
+    else
+        warn "no $suite archive key on this machine: the private $suite list is used unauthenticated"
+        opts="trusted=yes"
+    fi
+    local aptopts=(-q -o Dir::Etc::SourceList="$work/sources.list"
+                   -o Dir::Etc::SourceParts=/nonexistent
+                   -o Dir::Etc::Preferences=/nonexistent
+                   -o Dir::Etc::PreferencesParts=/nonexistent
+                   -o Dir::State::Lists="$work/lists"
+                   -o Dir::State::status="$work/status"
+                   -o Dir::Cache="$work/cache")
+    # the cache may sit in root's home, where the _apt sandbox user cannot write
+    [ "$(id -u)" = 0 ] && aptopts+=(-o APT::Sandbox::User=root)
+    for mirror in "$(debian_mirror)" http://deb.debian.org/debian; do
+        echo "deb [$opts] $mirror $suite main" >"$work/sources.list"
+        log "apt-get update (private list: $suite from $mirror)"
+        if apt-get "${aptopts[@]}" update >"$CACHE/logs/apt-$suite-update.log" 2>&1; then ok=1; break; fi
+        tail -5 "$CACHE/logs/apt-$suite-update.log" >&2
+    done
+    [ "$ok" = 1 ] || { warn "could not read the $suite package lists (log: $CACHE/logs/apt-$suite-update.log)"; return 1; }
+    log "apt-get download ($suite): $(echo "$@")"
+    rm -f "$work/debs/"*.deb
+    ( cd "$work/debs" && apt-get "${aptopts[@]}" download "$@" ) >"$CACHE/logs/apt-$suite-download.log" 2>&1 \
+        || { tail -10 "$CACHE/logs/apt-$suite-download.log" >&2; warn "apt-get download from $suite failed"; return 1; }
+    rm -rf "$prefix"; mkdir -p "$prefix"
+    local deb
+    for deb in "$work/debs/"*.deb; do
+        dpkg -x "$deb" "$prefix" || { warn "dpkg -x $deb failed"; return 1; }
+    done
+    ls "$work/debs" >"$prefix/.debs"      # the exact versions, for the record
+}
+
+# resolve_in_prefix PREFIX PATH: follows the symlinks of PATH as if PREFIX were /
+resolve_in_prefix() {
+    local prefix="$1" p="$2" t n=0
+    while [ -L "$prefix$p" ] && [ $n -lt 20 ]; do
+        t="$(readlink "$prefix$p")"
+        case "$t" in /*) p="$t" ;; *) p="$(dirname "$p")/$t" ;; esac
+        n=$((n + 1))
+    done
+    realpath -m "$prefix$p"
+}
+
+# ==========================================================================
+# 1. system packages
+# ==========================================================================
+apt_install $APT_PACKAGES
+
+# ==========================================================================
+# 2. CPython venvs
+# ==========================================================================
+# probe PYTHON: prints "impl version realpath" or fails
+probe() {
+    timeout 30 "$1" -I -c 'import os, sys
+print(sys.implementation.name, "%d.%d.%d" % sys.version_info[:3], os.path.realpath(sys.executable))' 2>/dev/null
+}
+
+candidates() {
+    local roots=() r d x
+    if command -v pyenv >/dev/null 2>&1; then
+        r="$(pyenv root 2>/dev/null || true)"; [ -n "$r" ] && roots+=("$r")
+    fi
+    roots+=("${PYENV_ROOT:-$HOME/.pyenv}" "$HOME/.pyenv")
+    for r in "${roots[@]}"; do
+        [ -d "$r/versions" ] || continue
+        # newest patch release first, so it wins the per-minor dedupe
+        for d in $(ls -1 "$r/versions" | sort -rV); do
+            for x in $CPY_MINORS; do
+                [ -x "$r/versions/$d/bin/python$x" ] && echo "$r/versions/$d/bin/python$x"
+            done
+        done
+    done
+    for x in $CPY_MINORS; do
+        echo "/usr/bin/python$x"
+        echo "/usr/local/bin/python$x"
+        command -v "python$x" 2>/dev/null || true
+    done
+}
+
+declare -A BASE=() FULLVER=() PIP_WHEEL=()   # minor -> interpreter, version, pip wheel
+add_interpreter() {                          # add_interpreter PYTHON: false if unusable
+    local impl ver real minor
+    read -r impl ver real < <(probe "$1") || return 1
+    [ "$impl" = cpython ] || return 1
+    minor="${ver%.*}"
+    case " $CPY_MINORS " in *" $minor "*) ;; *) return 1 ;; esac
+    [ -n "${BASE[$minor]:-}" ] && return 0          # dedupe: the first one wins
+    BASE[$minor]="$real"; FULLVER[$minor]="$ver"
+}
+while read -r cand; do
+    [ -x "$cand" ] && add_interpreter "$cand" || true
+done < <(candidates | awk '!seen[$0]++')
+
+# No CPython 3.11 (Debian 13's python3 is 3.13): bookworm's, unpacked into the
+# cache.  Its Debian-patched ensurepip looks for wheels in /usr/share, so its
+# venv gets pip from the pip wheel in the prefix instead.
+bookworm_python311() {
+    local prefix="$CACHE/cpython-3.11-bookworm" stamp="v$STAMP_VERSION|$PY311_DEBS"
+    local py="$prefix/usr/bin/python3.11"
+    local check='import ssl, hashlib, zlib, pyexpat, ctypes, decimal, venv'
+    if ! { stamp_ok "$prefix/.stamp" "$stamp" && "$py" -I -c "$check" 2>/dev/null; }; then
+        private_fetch bookworm "$prefix" $PY311_DEBS || return 1
+        "$py" -I -c "$check" 2>"$CACHE/logs/cpython-bookworm.log" \
+            || { cat "$CACHE/logs/cpython-bookworm.log" >&2; warn "bookworm's python3.11 does not run here"; return 1; }
+        echo "$stamp" >"$prefix/.stamp"
+    fi
+    add_interpreter "$py" || return 1
+    PIP_WHEEL[3.11]="$(ls "$prefix"/usr/share/python-wheels/pip-*.whl | head -1)"
+}
+if [ -z "${BASE[3.11]:-}" ] && command -v apt-get >/dev/null 2>&1; then
+    log "no CPython 3.11 on this machine: using Debian 12's python3.11"
+    bookworm_python311 || true
+fi
+
+BUILD_MINOR=""
+for m in $BUILD_PREFERENCE; do
+    if [ -n "${BASE[$m]:-}" ]; then BUILD_MINOR="$m"; break; fi
+done
+[ -n "$BUILD_MINOR" ] || die "no CPython $CPY_MINORS found (looked in pyenv versions, /usr/bin, /usr/local/bin, PATH); install one, e.g. 'pyenv install 3.11'"
+
+# make_venv MINOR: venv with hpy + pytest (+ setuptools, wheel for the build one)
+make_venv() {
+    local m="$1" base="${BASE[$1]}" venv="$CACHE/venv/cpython-$1" wheel="${PIP_WHEEL[$1]:-}"
+    local pkgs=("$HPY_REQ" pytest) mods="pytest"
+    [ "$m" = "$BUILD_MINOR" ] && { pkgs+=(setuptools wheel); mods="pytest setuptools wheel"; }
+    # quick check (warm runs): hpy loads, the other modules are there
+    local quick="import hpy.universal, hpy.devel.version as v, importlib.util as u
+assert v.__version__ == '0.9.0', v.__version__
+assert all(u.find_spec(m) for m in '$mods'.split())"
+    local check="$quick; import ${mods// /, }"
+    local stamp="v$STAMP_VERSION|$base|${FULLVER[$m]}|${pkgs[*]}"
+    if stamp_ok "$venv/.stamp" "$stamp" && "$venv/bin/python" -I -c "$quick" 2>/dev/null; then
+        return 0
+    fi
+    log "creating venv for CPython ${FULLVER[$m]} ($base)"
+    local logf="$CACHE/logs/venv-$m.log"
+    rm -rf "$venv"
+    {   if [ -n "$wheel" ]; then       # pip from its wheel (python pip.whl/pip works)
+            "$base" -m venv --without-pip "$venv" &&
+            "$venv/bin/python" "$wheel/pip" install --no-index "$wheel"
+        else
+            "$base" -m venv "$venv"
+        fi &&
+        "$venv/bin/python" -m pip install --disable-pip-version-check "${pkgs[@]}" &&
+        "$venv/bin/python" -I -c "$check"
+    } >"$logf" 2>&1 || { tail -15 "$logf" >&2; warn "venv for CPython ${FULLVER[$m]} failed (full log: $logf)"; return 1; }
+    echo "$stamp" >"$venv/.stamp"
+}
+
+declare -A READY=() NOT_READY=()
+for m in $CPY_MINORS; do
+    if [ -z "${BASE[$m]:-}" ]; then
+        NOT_READY[$m]="not found"; log "CPython $m: not found, skipped"
+    elif make_venv "$m"; then
+        READY[$m]="$CACHE/venv/cpython-$m/bin/python"
+    elif [ "$m" = "$BUILD_MINOR" ]; then
+        die "the build interpreter (CPython ${FULLVER[$m]}) could not be set up"
+    else
+        NOT_READY[$m]="venv failed, see $CACHE/logs/venv-$m.log"
+    fi
+done
+BUILD_PY="${READY[$BUILD_MINOR]}"
+
+# ==========================================================================
+# 3. PyPy 3.11 with HPy 0.9
+# ==========================================================================
+# check_pypy PYPY: prints "7.3.19 0.9.1.dev..." when PYPY is a usable PyPy 3.11
+check_pypy() {
+    timeout 120 "$1" -I -c 'import sys, ssl, sqlite3, hpy.universal
+assert sys.implementation.name == "pypy" and sys.version_info[:2] == (3, 11), sys.version
+v = hpy.universal.get_version()
+v = v[0] if isinstance(v, tuple) else v
+assert str(v).startswith("0.9"), v
+print("%d.%d.%d" % sys.pypy_version_info[:3], v)'
+}
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }
+
+# Debian 13 and later ship a PyPy with HPy 0.9 (Debian 12's has HPy 0.0.4)
+distro_pypy_ok() {
+    case "$OS_CODENAME" in trixie|forky|duke|sid) return 0 ;; esac
+    [ "$OS_ID" = debian ] && [ "${OS_VERSION_ID%%.*}" -ge 13 ] 2>/dev/null
+}
+
+# trixie's PyPy in PREFIX, patched to load trixie's libc and libraries from
+# PREFIX; sets FETCHED to the binary
+FETCHED=""
+fetch_trixie_pypy() {
+    local prefix="$1" ma bin ld
+    ma="$(multiarch)"
+    private_fetch trixie "$prefix" $PYPY_DEBS || die "could not fetch trixie's PyPy"
+    # /usr/bin/pypy3 is a symlink; patch the real binary
+    bin="$(resolve_in_prefix "$prefix" /usr/bin/pypy3)"
+    [ -f "$bin" ] || bin="$(find "$prefix/usr" -type f -name 'pypy3.*' -perm -u+x | head -1)"
+    [ -f "$bin" ] || die "no pypy3 binary found in $prefix"
+    ld="$prefix/usr/lib/$ma/$(basename "$(patchelf --print-interpreter "$bin")")"
+    [ -f "$ld" ] || die "the dynamic loader $ld is missing from trixie's libc6"
+    # --force-rpath: a DT_RPATH is inherited by libpypy3.11-c.so, a RUNPATH is not
+    patchelf --set-interpreter "$ld" --force-rpath --set-rpath "$prefix/usr/lib/$ma" "$bin" \
+        || die "patchelf failed on $bin"
+    echo "$bin" >"$prefix/.patched"
+    FETCHED="$bin"
+}
+
+PYPY_DIR="$CACHE/pypy"
+PYPY_SITE="$CACHE/pypy-site"
+# setup_pypy: finds or makes the PyPy; writes its path to CACHE/pypy-path and
+# its version to PYPY_DIR/version (runs in a subshell: die only ends it)
+setup_pypy() {
+    local stamp="v$STAMP_VERSION|${UV_PYPY:-}|$OS_CODENAME" out="" cand=""
+    # warm: the PyPy recorded last time still works
+    if stamp_ok "$PYPY_DIR/.stamp" "$stamp" && [ -f "$CACHE/pypy-path" ]; then
+        cand="$(cat "$CACHE/pypy-path")"
+        out="$(check_pypy "$cand" 2>/dev/null)" || out=""
+    fi
+    if [ -z "$out" ]; then
+        rm -f "$PYPY_DIR/.stamp" "$CACHE/pypy-path"
+        mkdir -p "$PYPY_DIR"
+        if [ -n "${UV_PYPY:-}" ]; then
+            cand="$UV_PYPY"
+        elif distro_pypy_ok; then
+            apt_install pypy3
+            cand="$(realpath /usr/bin/pypy3)" || die "pypy3 is installed but /usr/bin/pypy3 is missing"
+        elif [ "$REFRESH" = 0 ] && [ -f "$PYPY_DIR/prefix/.patched" ] &&
+             check_pypy "$(cat "$PYPY_DIR/prefix/.patched")" >/dev/null 2>&1; then
+            cand="$(cat "$PYPY_DIR/prefix/.patched")"     # unpacked before: reuse
+        else
+            fetch_trixie_pypy "$PYPY_DIR/prefix"
+            cand="$FETCHED"
+        fi
+        out="$(check_pypy "$cand" 2>"$CACHE/logs/pypy-check.log")" \
+            || { cat "$CACHE/logs/pypy-check.log" >&2; die "PyPy $cand does not work (needs ssl, sqlite3 and HPy 0.9)"; }
+        version_ge "${out%% *}" "$PYPY_MIN" || die "PyPy ${out%% *} at $cand is older than $PYPY_MIN"
+        log "PyPy ${out%% *} (HPy ${out#* }) at $cand"
+        echo "$stamp" >"$PYPY_DIR/.stamp"
+    fi
+    echo "${out%% *}" >"$PYPY_DIR/version"
+
+    # pytest for PyPy: pure-Python wheels for PyPy 3.11, installed by CPython's pip
+    local site_stamp="v$STAMP_VERSION|pytest|${out%% *}"
+    if ! { stamp_ok "$PYPY_SITE/.stamp" "$site_stamp" &&
+           PYTHONPATH="$PYPY_SITE" "$cand" -c 'import importlib.util as u; assert u.find_spec("pytest")' 2>/dev/null; }; then
+        log "installing pytest for PyPy into $PYPY_SITE"
+        rm -rf "$PYPY_SITE"
+        "$BUILD_PY" -m pip install --disable-pip-version-check -q --target "$PYPY_SITE" \
+            --python-version 3.11 --implementation pp --only-binary=:all: pytest \
+            >"$CACHE/logs/pypy-site.log" 2>&1 \
+            || { tail -15 "$CACHE/logs/pypy-site.log" >&2; die "pip install --target $PYPY_SITE pytest failed"; }
+        PYTHONPATH="$PYPY_SITE" "$cand" -c 'import pytest' || die "pytest does not import on PyPy"
+        echo "$site_stamp" >"$PYPY_SITE/.stamp"
+    fi
+    echo "$cand" >"$CACHE/pypy-path"      # last: the PyPy is ready
+}
+
+# a PyPy failure is reported, not fatal: tools/test-all.sh fails on its absence
+PYPY="" PYPY_VER=""
+set +e
+( set -e; setup_pypy )
+pypy_rc=$?
+set -e
+if [ "$pypy_rc" = 0 ]; then
+    PYPY="$(cat "$CACHE/pypy-path")"; PYPY_VER="$(cat "$PYPY_DIR/version")"
+else
+    warn "no PyPy 3.11: its test run will be missing"
+    rm -f "$CACHE/pypy-path"
+fi
+
+# ==========================================================================
+# The list for tools/test-all.sh, and the report
+# ==========================================================================
+{
+    printf 'build\tcpython-%s\t%s\t\n' "${FULLVER[$BUILD_MINOR]}" "$BUILD_PY"
+    for m in $CPY_MINORS; do
+        [ -n "${READY[$m]:-}" ] && [ "$m" != "$BUILD_MINOR" ] &&
+            printf 'cpython\tcpython-%s\t%s\t\n' "${FULLVER[$m]}" "${READY[$m]}"
+    done
+    [ -n "$PYPY" ] && printf 'pypy\tpypy-3.11 (%s)\t%s\t%s\n' "$PYPY_VER" "$PYPY" "$PYPY_SITE"
+    :
+} >"$CACHE/interpreters.new"
+mv "$CACHE/interpreters.new" "$CACHE/interpreters"
+
+while IFS=$'\t' read -r role label py _; do
+    printf 'ready: %-22s %s%s\n' "$label" "$py" "$([ "$role" = build ] && echo '  (build)')"
+done <"$CACHE/interpreters"
+for m in $CPY_MINORS; do
+    [ -n "${READY[$m]:-}" ] || printf 'missing: cpython-%s (%s)\n' "$m" "${NOT_READY[$m]}"
+done
+[ -n "$PYPY" ] || printf 'missing: pypy-3.11 (see the errors above)\n'
