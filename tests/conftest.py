@@ -35,9 +35,18 @@ def pytest_configure(config):
         "run, where other threads calling into the module can abort)")
 
 
+# where a hang's stacks go: pytest captures fd 2 while a test runs, so they
+# are written to a file that tools/test-all.sh prints (UV_TEST_HANG_LOG)
+_hang_log_path = os.environ.get("UV_TEST_HANG_LOG")
+_hang_log = open(_hang_log_path, "a") if _hang_log_path else sys.__stderr__
+
+
 @pytest.fixture(autouse=True)
-def _hang_guard():
-    faulthandler.dump_traceback_later(HANG_TIMEOUT, exit=True)
+def _hang_guard(request):
+    if _hang_log is not sys.__stderr__:
+        _hang_log.write("\n[uv tests] hang guard: %s\n" % request.node.nodeid)
+        _hang_log.flush()
+    faulthandler.dump_traceback_later(HANG_TIMEOUT, exit=True, file=_hang_log)
     try:
         yield
     finally:

@@ -1,6 +1,7 @@
 """The handle base (uv.Handle, uv.UVHandle) and the simple handles: Async,
 Idle, Prepare, Check, Timer, Signal (spec/handle-reference.txt, API.md
 section 4)."""
+import os
 import signal
 import time
 
@@ -919,3 +920,29 @@ def test_signal_subclass(loop, run_loop, kill_self):
     kill_self(signal.SIGUSR2)
     run_loop(loop)
     assert seen == [(s, signal.SIGUSR2)]
+
+
+def test_python_signal_handler_is_back_after_the_last_uv_signal_stops(loop, run_loop):
+    import signal as pysignal
+    got = []
+    previous = pysignal.signal(pysignal.SIGUSR2, lambda n, f: got.append(("python", n)))
+    try:
+        handles = [uv.Signal(loop, on_signal=lambda h, n: got.append(("uv", n)))
+                   for _ in range(2)]
+        for h in handles:
+            h.start(pysignal.SIGUSR2)
+        os.kill(os.getpid(), pysignal.SIGUSR2)
+        run_loop(loop, mode=RunModes.ONCE)
+        handles[0].stop()                  # one uv handle still watches
+        os.kill(os.getpid(), pysignal.SIGUSR2)
+        run_loop(loop, mode=RunModes.ONCE)
+        assert got == [("uv", pysignal.SIGUSR2)] * 3
+        handles[1].close()                 # the last one: Python's is back
+        os.kill(os.getpid(), pysignal.SIGUSR2)
+        for _ in range(100):
+            if got[-1][0] == "python":
+                break
+            time.sleep(0.001)
+        assert got[-1] == ("python", pysignal.SIGUSR2)
+    finally:
+        pysignal.signal(pysignal.SIGUSR2, previous)

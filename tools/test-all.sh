@@ -79,7 +79,7 @@ run_suite() {
     NRUN=$((NRUN + 1))
     local log="$LOGDIR/run-$NRUN.log"
     say "$label: ${envs[*]:+${envs[*]} }$py -m pytest -q -p no:cacheprovider ${*@Q}"
-    env -u HPY -u PYTHONHOME PYTHONPATH="$pypath" "${envs[@]}" \
+    env -u HPY -u PYTHONHOME PYTHONPATH="$pypath" UV_TEST_HANG_LOG="$log.hang" "${envs[@]}" \
         timeout -k 30 "$TIMEOUT" "$py" -m pytest -q -p no:cacheprovider "$@" 2>&1 | tee "$log"
     local rc="${PIPESTATUS[0]}"
 
@@ -102,8 +102,10 @@ run_suite() {
     if [ -z "$line" ]; then
         case "$rc" in
             124|137) bad="TIMEOUT after ${TIMEOUT}s" ;;
-            *) if grep -q '^Timeout (' "$log"; then
+            *) if grep -q '^Timeout (' "$log" "$log.hang" 2>/dev/null; then
                    bad="a test hung (faulthandler timeout), exit code $rc"
+                   echo "----- stacks of the hanging test ($label) -----"
+                   awk '/hang guard:/ {buf = ""} {buf = buf $0 "\n"} END {printf "%s", buf}' "$log.hang"
                else
                    bad="no pytest summary, exit code $rc (crashed or hung?)"
                fi ;;
