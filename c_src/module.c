@@ -13,6 +13,7 @@ static const char *dispatch_names[D_COUNT] = {
     [D_CLOSED] = "closed", [D_LATER] = "later", [D_ERROR] = "error",
     [D_MAKE_ERROR] = "make_error", [D_READ] = "read",
     [D_CONNECTION] = "connection", [D_REQUEST] = "request",
+    [D_WRITE_DONE] = "write_done", [D_DUMMY] = "dummy",
 };
 
 HPyDef_METH(mod_setup, "_setup", HPyFunc_O,

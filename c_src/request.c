@@ -6,6 +6,7 @@
  * request nobody holds still completes and calls back.  Memory the request
  * owns (the unsent part of a write, ...) is r->mem, freed at completion.
  * The reqb is freed once it is complete and its native object is gone. */
+#include <stddef.h>
 #include "uvmod.h"
 
 static void reqb_free(reqb_t *r)
@@ -19,7 +20,10 @@ HPy request_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, reqb_t **out
     uvcore_t *core = loop_core_from(ctx, loop);
     if (core == NULL)
         return HPy_NULL;
-    reqb_t *r = calloc(1, sizeof(reqb_t));
+    size_t size = offsetof(reqb_t, u) + uv_req_size((uv_req_type)kind);
+    reqb_t *r = malloc(size < sizeof(reqb_t) ? size : sizeof(reqb_t));
+    if (r != NULL)
+        memset(r, 0, offsetof(reqb_t, u) + sizeof(uv_req_t));
     if (r == NULL) {
         HPyErr_NoMemory(ctx);
         return HPy_NULL;
@@ -92,7 +96,8 @@ void reqb_complete(reqb_t *r, int status)
         reqb_free(r);        /* a pinned request always has a live object */
     if (!HPy_IsNull(w)) {
         HPy st = HPyLong_FromInt32_t(ctx, status);
-        core_dispatch(core, D_REQUEST, w, st, HPy_NULL, 2);
+        core_dispatch(core, r->kind == UV_WRITE ? D_WRITE_DONE : D_REQUEST,
+                      w, st, HPy_NULL, 2);
         HPy_Close(ctx, st);
         HPy_Close(ctx, w);
     }

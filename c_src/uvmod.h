@@ -100,7 +100,6 @@ struct bridge_s {
 };
 
 struct reqb_s {
-    union uv_any_req u;
     uvcore_t *core;
     HPyField self;           /* the request wrapper until its callback */
     reqb_t *prev, *next;     /* the core's list of requests in flight */
@@ -110,6 +109,7 @@ struct reqb_s {
     size_t memlen;
     reqb_t *dnext;           /* the core's list of completed requests */
     int status;              /* status of its completion */
+    union uv_any_req u;      /* last: only the part its type needs is allocated */
 };
 
 enum { RF_INFLIGHT = 1u << 0, RF_OBJ_ALIVE = 1u << 1, RF_DONE = 1u << 2,
@@ -119,7 +119,7 @@ enum { RF_INFLIGHT = 1u << 0, RF_OBJ_ALIVE = 1u << 1, RF_DONE = 1u << 2,
 enum {
     D_IDLE, D_PREPARE, D_CHECK, D_TIMEOUT, D_WAKEUP, D_SIGNAL, D_CLOSED,
     D_LATER, D_ERROR, D_MAKE_ERROR,
-    D_READ, D_CONNECTION, D_REQUEST,
+    D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE, D_DUMMY,
     D_COUNT
 };
 
@@ -172,6 +172,15 @@ HPyType_HELPERS(HandleObject)
 
 typedef struct { reqb_t *r; HPyField loop; } RequestObject;
 HPyType_HELPERS(RequestObject)
+
+/* the write request is public as it is (uv.WriteRequest): its attributes
+ * live in fields; it starts like RequestObject, so request.c handles both */
+typedef struct {
+    reqb_t *r;
+    HPyField loop;
+    HPyField stream, send_stream, on_write, data;
+} WriteRequestObject;
+HPyType_HELPERS(WriteRequestObject)
 
 /* ---- globals set by _uv._setup() ---- */
 extern HPyGlobal g_dispatch[D_COUNT];

@@ -1,4 +1,6 @@
 """The base class of every libuv request: :class:`UVRequest`."""
+import abc
+
 from ._loader import _uv
 from .abstract import Request
 from .common import Enumeration
@@ -21,11 +23,12 @@ class RequestType(Enumeration):
     GETNAMEINFO = _uv.UV_GETNAMEINFO
 
 
-class UVRequest(object):
+class UVRequest(metaclass=abc.ABCMeta):
     """Base class of libuv requests.
 
     A request is pending from its creation until its callback has run: the
-    loop keeps it alive even if nobody else holds it.  A subclass sets
+    loop keeps it alive even if nobody else holds it.  (``uv.WriteRequest``
+    is native and registered as a virtual subclass.)  A subclass sets
     ``_native`` to its native object in ``__init__`` before libuv gets it, and
     implements :meth:`_complete`, which the loop calls with the status.
     """

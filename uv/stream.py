@@ -82,7 +82,9 @@ class UVStream(UVHandle):
         gathered write); ``on_write(request, status)`` runs once it is written.
         *send_stream* (a TCP, Pipe or UDP handle) is sent along over an IPC
         pipe.  Returns the :class:`WriteRequest`."""
-        return WriteRequest(self, data, send_stream, on_write)
+        if type(data) is not bytes:
+            data = _data(data)
+        return self._n.write(self, data, send_stream, on_write)
 
     def try_write(self, data):
         """Write what the socket takes now, without queueing; returns the
@@ -120,45 +122,27 @@ class UVStream(UVHandle):
 Stream.register(UVStream)
 
 
-class WriteRequest(UVRequest):
-    """A write on a stream: ``on_write(request, status)`` runs once the data
-    is written (``StatusCodes.ECANCELED`` if the stream closed first).
+#: A write on a stream, made by :meth:`UVStream.write`:
+#: ``on_write(request, status)`` runs once the data is written
+#: (``StatusCodes.ECANCELED`` if the stream closed first).  Attributes:
+#: ``stream``, ``send_stream``, ``loop``, ``type``, ``finished``, ``data``,
+#: ``on_write`` (may be set until the write is done), ``cancel()``.
+#: It is the native request itself (no Python wrapper): a write without
+#: ``on_write`` costs no Python call when it completes.
+WriteRequest = _uv.WriteRequest
+WriteRequest.type = RequestType.WRITE
 
-    Created by :meth:`UVStream.write`.  A write without ``on_write`` that
-    nobody holds costs no Python call when it completes."""
 
-    type = RequestType.WRITE
-    data = None
-    send_stream = None
-    _on_write = dummy_callback
+def _write_request_repr(request):
+    try:
+        state = "finished" if request.finished else "pending"
+        return "<uv.WriteRequest %s at %#x>" % (state, id(request))
+    except Exception:
+        return object.__repr__(request)
 
-    def __init__(self, stream, data, send_stream=None, on_write=None):
-        self._loop = stream._loop
-        self.stream = stream
-        send = None
-        if send_stream is not None:
-            self.send_stream = send_stream
-            send = send_stream._n
-        if type(data) is not bytes:
-            data = _data(data)
-        if on_write is None:
-            self._n = stream._n.write(None, data, send)
-        else:
-            self._on_write = _callback(on_write, "on_write")
-            self._n = stream._n.write(self, data, send)
 
-    @property
-    def on_write(self):
-        """``on_write(request, status)``; may be set until the write is done."""
-        return self._on_write
-
-    @on_write.setter
-    def on_write(self, callback):
-        self._on_write = _callback(callback, "on_write")
-        self._n.pin(self)
-
-    def _complete(self, status):
-        self._on_write(self, status)
+WriteRequest.__repr__ = _write_request_repr
+UVRequest.register(WriteRequest)
 
 
 class ShutdownRequest(UVRequest):
