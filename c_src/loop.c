@@ -15,6 +15,10 @@
  * Teardown (Loop.close() and the death of the loop object) closes every open
  * handle without calling Python, runs libuv until the close callbacks have
  * run and closes the uv_loop_t. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include "uvmod.h"
 
 static int default_loop_in_use = 0;
@@ -158,6 +162,10 @@ static void check_cb(uv_check_t *h)
 
 static void core_free_memory(uvcore_t *core)
 {
+    if (core->sigfd[0] >= 0) {
+        close(core->sigfd[0]);
+        close(core->sigfd[1]);
+    }
     uv_mutex_destroy(&core->qlock);
     free(core->rbuf);
     free(core);
@@ -205,6 +213,7 @@ static uvcore_t *core_new(HPyContext *ctx, int is_default, size_t rbuf_size)
         }
     }
     core->loop->data = core;
+    core->sigfd[0] = core->sigfd[1] = -1;
     uv_async_init(core->loop, &core->wakeup, wakeup_cb);
     uv_prepare_init(core->loop, &core->prepare);
     uv_check_init(core->loop, &core->check);
@@ -247,6 +256,8 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
         uv_close((uv_handle_t *)&core->prepare, NULL);
         uv_close((uv_handle_t *)&core->check, NULL);
         uv_close((uv_handle_t *)&core->done_idle, NULL);
+        if (core->sigfd[0] >= 0)
+            uv_close((uv_handle_t *)&core->sigpoll, NULL);
     }
     /* close callbacks, cancelled requests; work in libuv's thread pool is
      * waited for */
@@ -255,6 +266,11 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
     int rc = uv_loop_close(core->loop);
     if (rc == 0) {
         core->closed = 1;
+        if (core->sigfd[0] >= 0) {
+            close(core->sigfd[0]);
+            close(core->sigfd[1]);
+            core->sigfd[0] = core->sigfd[1] = -1;
+        }
         if (core->is_default)
             default_loop_in_use = 0;
     }
@@ -359,6 +375,7 @@ static HPy Loop_run_impl(HPyContext *ctx, HPy self, const HPy *args, size_t narg
     core->h_wrapper = wrapper;
     core->mode = (uv_run_mode)mode;
     core->fatal = 0;
+    core->signal_stop = core->user_stop = 0;
     core_process_queue(core);
     core_done_nonblocking(core);
     uv_mutex_lock(&core->qlock);
@@ -392,6 +409,7 @@ static HPy Loop_stop_impl(HPyContext *ctx, HPy self)
         return HPy_Dup(ctx, ctx->h_None);
     if (core_check_thread(ctx, core) < 0)
         return HPy_NULL;
+    core->user_stop = 1;
     uv_stop(core->loop);
     return HPy_Dup(ctx, ctx->h_None);
 }
@@ -425,6 +443,56 @@ static HPy Loop_check_closable_impl(HPyContext *ctx, HPy self)
             return uv_raise(ctx, ERR_RUNNING);
     }
     return HPy_Dup(ctx, ctx->h_None);
+}
+
+static void sigpoll_cb(uv_poll_t *h, int status, int events)
+{
+    uvcore_t *core = h->data;
+    char buf[64];
+    gil_ensure(core);
+    while (read(core->sigfd[0], buf, sizeof(buf)) > 0)
+        ;
+    /* Python runs its handlers only between bytecodes: end this iteration
+     * (no event is lost) and let run() return to Python */
+    core->signal_stop = 1;
+    uv_stop(core->loop);
+}
+
+HPyDef_METH(Loop_resume_after_signal, "resume_after_signal", HPyFunc_NOARGS,
+            .doc = "True if only a signal stopped the last run()")
+static HPy Loop_resume_after_signal_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 0);
+    int resume = core->signal_stop && !core->user_stop && !core->closed;
+    core->signal_stop = 0;
+    return HPyBool_FromBool(ctx, resume);
+}
+
+HPyDef_METH(Loop_signal_fd, "signal_fd", HPyFunc_NOARGS,
+            .doc = "signal_fd() -> fd for signal.set_wakeup_fd: a signal wakes the loop")
+static HPy Loop_signal_fd_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 1);
+    if (core == NULL)
+        return HPy_NULL;
+    if (core->sigfd[0] < 0) {
+        int fds[2], rc;
+        if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0)
+            return uv_raise(ctx, uv_translate_sys_error(errno));
+        rc = uv_poll_init(core->loop, &core->sigpoll, fds[0]);
+        if (rc == 0)
+            rc = uv_poll_start(&core->sigpoll, UV_READABLE, sigpoll_cb);
+        if (rc < 0) {
+            close(fds[0]);
+            close(fds[1]);
+            return uv_raise(ctx, rc);
+        }
+        core->sigpoll.data = core;
+        uv_unref((uv_handle_t *)&core->sigpoll);
+        core->sigfd[0] = fds[0];
+        core->sigfd[1] = fds[1];
+    }
+    return HPyLong_FromInt32_t(ctx, core->sigfd[1]);
 }
 
 HPyDef_METH(Loop_wakeup, "wakeup", HPyFunc_NOARGS,
@@ -508,6 +576,7 @@ static HPy Loop_open_handles_impl(HPyContext *ctx, HPy self)
 static HPyDef *Loop_defines[] = {
     &Loop_new, &Loop_traverse, &Loop_destroy,
     &Loop_run, &Loop_stop, &Loop_close, &Loop_check_closable, &Loop_wakeup,
+    &Loop_signal_fd, &Loop_resume_after_signal,
     &Loop_alive, &Loop_now, &Loop_backend_fd, &Loop_backend_timeout,
     &Loop_update_time, &Loop_is_closed, &Loop_is_running, &Loop_is_default,
     &Loop_open_handles,

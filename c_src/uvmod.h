@@ -157,6 +157,14 @@ struct uvcore_s {
      * callbacks run from the idle phase of the next iteration */
     uv_idle_t done_idle;
     reqb_t *done_head, *done_tail;
+    /* Python's signal wake-up fd while run() waits (Loop.run sets it with
+     * signal.set_wakeup_fd): a signal wakes the poll and stops the loop at
+     * the end of the iteration, Python's own handlers run (and may raise,
+     * KeyboardInterrupt for Ctrl-C) as soon as run() returns, and Loop.run
+     * goes on running unless something else stopped the loop too */
+    uv_poll_t sigpoll;
+    int sigfd[2];
+    int signal_stop, user_stop;
     /* loop-owned read buffer */
     char *rbuf;
     size_t rbuf_size;

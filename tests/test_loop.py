@@ -874,3 +874,65 @@ def test_loop_subclass_collected(collect):
     del lp
     collect()
     assert ref() is None
+
+
+# ---------------------------------------------------------------- signals
+
+
+class Alarm(Exception):
+    pass
+
+
+def _with_alarm(handler, body):
+    import signal as pysignal
+    previous = pysignal.signal(pysignal.SIGALRM, handler)
+    try:
+        pysignal.setitimer(pysignal.ITIMER_REAL, 0.2)
+        return body()
+    finally:
+        pysignal.setitimer(pysignal.ITIMER_REAL, 0)
+        pysignal.signal(pysignal.SIGALRM, previous)
+
+
+def test_python_signal_handler_runs_while_the_loop_waits(loop):
+    """A Python signal handler runs while run() waits for I/O, not only once
+    some callback happens to run; one that raises ends run() with its
+    exception, like anywhere else in Python."""
+    def handler(signum, frame):
+        raise Alarm("alarm")
+
+    keep = uv.Timer(loop)
+    keep.start(10000)              # would keep the loop waiting for 10 s
+    t0 = time.monotonic()
+    with pytest.raises(Alarm):
+        _with_alarm(handler, loop.run)
+    assert time.monotonic() - t0 < 3.0
+    keep.close()
+
+
+def test_loop_goes_on_after_a_signal_handler_that_returns(loop):
+    import signal as pysignal
+    got = []
+    fired = []
+    keep = uv.Timer(loop, on_timeout=fired.append)
+    keep.start(600)
+    t0 = time.monotonic()
+    _with_alarm(lambda n, f: got.append(n), loop.run)
+    assert got == [pysignal.SIGALRM]
+    assert fired == [keep]                 # the run went on to the timer
+    assert 0.5 <= time.monotonic() - t0 < 3.0
+
+
+def test_keyboard_interrupt_from_a_signal_ends_a_waiting_run(loop):
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    keep = uv.Timer(loop)
+    keep.start(10000)
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        _with_alarm(handler, loop.run)
+    assert time.monotonic() - t0 < 3.0
+    keep.close()
+    loop.run()                     # the loop still works afterwards
+    assert keep.closed

@@ -1,6 +1,7 @@
 """The event loop: :class:`Loop`, :class:`RunModes` and the read allocators."""
 import abc
 import collections
+import signal
 import sys
 import threading
 import traceback
@@ -67,6 +68,7 @@ def default_excepthook(loop, exc_type, exc_value, exc_traceback):
 
 
 _local = threading.local()
+_main_thread = threading.main_thread()
 _default_lock = threading.Lock()
 
 
@@ -125,9 +127,28 @@ class Loop(object):
     # ---- running ----
 
     def run(self, mode=RunModes.DEFAULT):
-        """Run the loop; returns True if handles are still alive (uv_run)."""
+        """Run the loop; returns True if handles are still alive (uv_run).
+
+        In the main thread, a signal with a Python handler (Ctrl-C's
+        KeyboardInterrupt) wakes the loop while it waits and is raised here."""
         self.make_current()
-        result = self._n.run(self, mode)
+        wakeup = None
+        if threading.current_thread() is _main_thread and not self._n.is_running():
+            try:
+                wakeup = signal.set_wakeup_fd(self._n.signal_fd())
+            except (ValueError, OSError):
+                wakeup = None
+        try:
+            while True:
+                result = self._n.run(self, mode)
+                # a signal ended the run: its Python handler has run by now
+                # (and may have raised); go on unless something else stopped
+                if not (self._n.resume_after_signal() and mode == RunModes.DEFAULT
+                        and self._interrupt is None):
+                    break
+        finally:
+            if wakeup is not None:
+                signal.set_wakeup_fd(wakeup)
         exc = self._interrupt
         if exc is not None:
             self._interrupt = None
