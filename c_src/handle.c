@@ -196,6 +196,11 @@ HPyDef_METH(Handle_close, "close", HPyFunc_O,
             .doc = "close(wrapper): uv_close; the wrapper's on_closed runs from the loop")
 static HPy Handle_close_impl(HPyContext *ctx, HPy self, HPy wrapper)
 {
+    return handle_close(ctx, self, wrapper, 0);
+}
+
+HPy handle_close(HPyContext *ctx, HPy self, HPy wrapper, int reset)
+{
     int err;
     bridge_t *b = handle_stoppable(ctx, self, &err);
     if (b == NULL)
@@ -203,7 +208,7 @@ static HPy Handle_close_impl(HPyContext *ctx, HPy self, HPy wrapper)
     HPy loop = handle_loop(ctx, self);
     bridge_pin(ctx, loop, b, wrapper, PIN_CLOSING);
     HPy_Close(ctx, loop);
-    bridge_close(b->core, b);
+    bridge_close_with(b->core, b, reset);
     return HPy_Dup(ctx, ctx->h_None);
 }
 

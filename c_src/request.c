@@ -103,6 +103,28 @@ void reqb_complete(reqb_t *r, int status)
     }
 }
 
+/* tp_new of the request types made from Python: Type(native_loop) */
+HPy request_type_new(HPyContext *ctx, HPy type, const HPy *args,
+                     HPy_ssize_t nargs, unsigned kind)
+{
+    HPy loop;
+    reqb_t *r;
+    if (!HPyArg_Parse(ctx, NULL, args, nargs, "O", &loop))
+        return HPy_NULL;
+    return request_new(ctx, type, loop, kind, &r);
+}
+
+/* the reqb of a request object that was not handed to libuv yet */
+reqb_t *request_unstarted(HPyContext *ctx, HPy self)
+{
+    reqb_t *r = RequestObject_AsStruct(ctx, self)->r;
+    if (r->flags & (RF_INFLIGHT | RF_DONE)) {
+        HPyErr_SetString(ctx, ctx->h_RuntimeError, "the request was started already");
+        return NULL;
+    }
+    return r;
+}
+
 /* ---- completion without libuv ----
  * A write whose bytes all went out at once never reaches libuv; its
  * callback must still run later, from the loop.  Such requests wait in the

@@ -300,26 +300,6 @@ static void write_cb(uv_write_t *req, int status)
     reqb_complete(r, status);
 }
 
-static HPy request_type_new(HPyContext *ctx, HPy type, const HPy *args,
-                            HPy_ssize_t nargs, unsigned kind)
-{
-    HPy loop;
-    reqb_t *r;
-    if (!HPyArg_Parse(ctx, NULL, args, nargs, "O", &loop))
-        return HPy_NULL;
-    return request_new(ctx, type, loop, kind, &r);
-}
-
-static reqb_t *request_unstarted(HPyContext *ctx, HPy self)
-{
-    reqb_t *r = RequestObject_AsStruct(ctx, self)->r;
-    if (r->flags & (RF_INFLIGHT | RF_DONE)) {
-        HPyErr_SetString(ctx, ctx->h_RuntimeError, "the request was started already");
-        return NULL;
-    }
-    return r;
-}
-
 HPyDef_METH(Stream_write, "write", HPyFunc_VARARGS,
             .doc = "write(stream, data, send_stream, on_write) -> uv.WriteRequest")
 static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)

@@ -232,15 +232,7 @@ HPyDef_METH(TCP_close_reset, "close_reset", HPyFunc_O,
             .doc = "close_reset(wrapper): close with a RST (uv_tcp_close_reset)")
 static HPy TCP_close_reset_impl(HPyContext *ctx, HPy self, HPy wrapper)
 {
-    int err;
-    bridge_t *b = handle_stoppable(ctx, self, &err);
-    if (b == NULL)
-        return err ? HPy_NULL : HPy_Dup(ctx, ctx->h_None);
-    HPy loop = handle_loop(ctx, self);
-    bridge_pin(ctx, loop, b, wrapper, PIN_CLOSING);
-    HPy_Close(ctx, loop);
-    bridge_close_with(b->core, b, 1);
-    return HPy_Dup(ctx, ctx->h_None);
+    return handle_close(ctx, self, wrapper, 1);
 }
 
 static HPyDef *TCP_defines[] = {
@@ -274,11 +266,7 @@ HPyDef_SLOT(ConnectRequest_new, HPy_tp_new)
 static HPy ConnectRequest_new_impl(HPyContext *ctx, HPy type, const HPy *args,
                                    HPy_ssize_t nargs, HPy kw)
 {
-    HPy loop;
-    reqb_t *r;
-    if (!HPyArg_Parse(ctx, NULL, args, nargs, "O", &loop))
-        return HPy_NULL;
-    return request_new(ctx, type, loop, UV_CONNECT, &r);
+    return request_type_new(ctx, type, args, nargs, UV_CONNECT);
 }
 
 HPyDef_METH(ConnectRequest_start_tcp, "start_tcp", HPyFunc_VARARGS,
@@ -291,11 +279,9 @@ static HPy ConnectRequest_start_tcp_impl(HPyContext *ctx, HPy self, const HPy *a
                          "start_tcp(wrapper, tcp, host, port, flowinfo, scope_id)");
         return HPy_NULL;
     }
-    reqb_t *r = RequestObject_AsStruct(ctx, self)->r;
-    if (r->flags & (RF_INFLIGHT | RF_DONE)) {
-        HPyErr_SetString(ctx, ctx->h_RuntimeError, "the request was started already");
+    reqb_t *r = request_unstarted(ctx, self);
+    if (r == NULL)
         return HPy_NULL;
-    }
     bridge_t *b = handle_usable(ctx, args[1]);
     if (b == NULL || sockaddr_from_args(ctx, args + 2, &ss) < 0)
         return HPy_NULL;

@@ -265,6 +265,9 @@ HPy request_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, reqb_t **out
  * pinned and its wrapper is called back, without one it completes silently */
 void reqb_start(HPyContext *ctx, HPy loop, reqb_t *r, HPy wrapper);
 HPy request_loop(HPyContext *ctx, HPy req);   /* new handle to the native loop */
+HPy request_type_new(HPyContext *ctx, HPy type, const HPy *args,
+                     HPy_ssize_t nargs, unsigned kind);
+reqb_t *request_unstarted(HPyContext *ctx, HPy self);
 /* called by a request's libuv callback: runs the Python callback with the
  * status through D_REQUEST and releases the request */
 void reqb_complete(reqb_t *r, int status);
@@ -280,6 +283,8 @@ void core_done_nonblocking(uvcore_t *core);  /* the next poll must not block */
 /* the common close callback (for uv_tcp_close_reset) */
 void bridge_close_cb(uv_handle_t *h);
 void bridge_close_with(uvcore_t *core, bridge_t *b, int reset);
+/* close(wrapper) and close_reset(wrapper): pin for the close callback, close */
+HPy handle_close(HPyContext *ctx, HPy self, HPy wrapper, int reset);
 
 /* ---- stream.c ---- */
 #define STREAM_COMMON_DEFINES \
