@@ -10,7 +10,15 @@
   test on a leaked HPy handle; the session prints the total count of leaks.
 - fixtures ``loop`` (a fresh loop, closed at teardown), ``run_loop`` (run a
   loop with a timeout guard) and ``collect`` (a full garbage collection, three
-  passes so that PyPy finalizes what it found in the first one).
+  passes so that PyPy finalizes what it found in the first one); also
+  ``kill_self`` (send this process a signal it handles) and ``fd_count``
+  (the number of open file descriptors).
+- fixtures that drive ``loop``: ``until`` (run it until a condition holds)
+  and ``pause`` (run it for some milliseconds); both re-raise a callback's
+  exception.
+- fixtures of the stream and TCP tests, built on the helpers in
+  tcp_support.py: ``server`` (an echoing ``Server`` on 127.0.0.1) and
+  ``pair`` (a connected client TCP and the server's accepted TCP).
 """
 import faulthandler
 import gc
@@ -139,6 +147,88 @@ def loop():
     lp = uv.Loop()
     yield lp
     finish_loop(lp)
+
+
+@pytest.fixture
+def until(loop, run_loop):
+    """``until(predicate, timeout=5)``: run ``loop`` until ``predicate()`` is
+    true.  Fails if it is not true in time, or re-raises the first exception a
+    callback raised (the default excepthook stores it and stops the loop)."""
+    import uv
+
+    def run_until(predicate, timeout=5.0):
+        def tick(_handle):
+            if predicate():
+                loop.stop()
+
+        if not predicate():
+            # a Prepare handle stops the loop before it would block in poll,
+            # a Check handle right after poll; both are dereferenced so they
+            # do not keep the loop alive by themselves
+            prep = uv.Prepare(loop, on_prepare=tick)
+            check = uv.Check(loop, on_check=tick)
+            for h in (prep, check):
+                h.start()
+                h.dereference()
+            try:
+                run_loop(loop, timeout)
+            except AssertionError:
+                if loop.exc_value is None:
+                    raise
+            finally:
+                prep.close()
+                check.close()
+                del prep, check
+        exc = loop.exc_value
+        if exc is not None:
+            loop.reset_exception()
+            raise exc
+        assert predicate(), "the loop ended before the condition was met"
+
+    return run_until
+
+
+@pytest.fixture
+def pause(loop, run_loop):
+    """``pause(ms)``: run ``loop`` for *ms* milliseconds; re-raises the first
+    exception a callback raised."""
+    import uv
+
+    def run_for(ms):
+        timer = uv.Timer(loop, on_timeout=lambda t: loop.stop())
+        timer.start(ms)
+        try:
+            run_loop(loop, ms / 1000.0 + 5)
+        finally:
+            timer.close()
+        exc = loop.exc_value
+        if exc is not None:
+            loop.reset_exception()
+            raise exc
+
+    return run_for
+
+
+@pytest.fixture
+def server(loop):
+    """An echoing ``tcp_support.Server`` on 127.0.0.1, closed at teardown."""
+    from tcp_support import Server
+    s = Server(loop)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def pair(loop, until):
+    """A connected (client TCP, accepted server TCP), neither reading."""
+    from tcp_support import S, Client, Server
+    srv = Server(loop, echo=False)
+    cl = Client(loop, srv.address, read=False)
+    until(lambda: cl.connected is not None and srv.accepted)
+    assert cl.connected is S.SUCCESS
+    yield cl.tcp, srv.accepted[0]
+    srv.close()
+    cl.tcp.close()
 
 
 def caught_signals():

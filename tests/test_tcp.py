@@ -12,7 +12,6 @@ import fcntl
 import os
 import socket
 import struct
-import sys
 import weakref
 
 import pytest
@@ -21,9 +20,8 @@ import uv
 from uv.dns import AddressFamilies
 from uv.request import RequestType
 
-IS_PYPY = sys.implementation.name == "pypy"
-S = uv.StatusCodes
-HOST = "127.0.0.1"
+from tcp_support import HOST, S, Client, Server, collect_reads, fill
+
 HOST6 = "::1"
 
 
@@ -49,128 +47,6 @@ needs_ipv6 = pytest.mark.skipif(_NO_IPV6 is not None,
 
 
 # ---------------------------------------------------------------- harness
-
-
-@pytest.fixture
-def until(loop, run_loop):
-    """``until(predicate, timeout=5)``: run ``loop`` until ``predicate()`` is
-    true.  Fails if it is not true in time, or re-raises the first exception a
-    callback raised (the default excepthook stores it and stops the loop)."""
-
-    def run_until(predicate, timeout=5.0):
-        def tick(_handle):
-            if predicate():
-                loop.stop()
-
-        if not predicate():
-            prep = uv.Prepare(loop, on_prepare=tick)
-            check = uv.Check(loop, on_check=tick)
-            for h in (prep, check):
-                h.start()
-                h.dereference()
-            try:
-                run_loop(loop, timeout)
-            except AssertionError:
-                if loop.exc_value is None:
-                    raise
-            finally:
-                prep.close()
-                check.close()
-                del prep, check
-        exc = loop.exc_value
-        if exc is not None:
-            loop.reset_exception()
-            raise exc
-        assert predicate(), "the loop ended before the condition was met"
-
-    return run_until
-
-
-class Server(object):
-    """A uv TCP server with a free port on *host*.  ``echo=True``: accepted
-    streams echo, shut down on EOF and close once shut (or close on an
-    error); ``echo=False``: they are only kept in ``accepted``."""
-
-    def __init__(self, loop, host=HOST, echo=True, flags=0):
-        self.echo = echo
-        self.accepted = []
-        self.ends = {}                # stream -> status that ended reading
-        self.tcp = uv.TCP(loop=loop)
-        self.tcp.bind((host, 0), flags)
-        self.tcp.listen(on_connection=self._on_connection)
-        self.address = self.tcp.sockname
-
-    def _on_connection(self, server, status):
-        assert status is S.SUCCESS, status
-        stream = server.accept()
-        self.accepted.append(stream)
-        if self.echo:
-            stream.read_start(on_read=self._on_read)
-
-    def _on_read(self, stream, status, data):
-        if status is S.SUCCESS:
-            stream.write(data)
-            return
-        self.ends[stream] = status
-        if status is S.EOF:
-            stream.shutdown(on_shutdown=lambda req, st: req.stream.close())
-        else:
-            stream.close()
-
-    def close(self):
-        self.tcp.close()
-        for stream in self.accepted:
-            stream.close()
-
-
-class Client(object):
-    """A uv TCP client that connects at once; ``read=True`` starts reading in
-    the connect callback."""
-
-    def __init__(self, loop, address, read=True):
-        self.read = read
-        self.connected = None
-        self.received = bytearray()
-        self.end = None
-        self.tcp = uv.TCP(loop=loop)
-        self.request = self.tcp.connect(address, on_connect=self._on_connect)
-
-    def _on_connect(self, request, status):
-        self.connected = status
-        if status is S.SUCCESS and self.read:
-            request.stream.read_start(on_read=self._on_read)
-
-    def _on_read(self, stream, status, data):
-        if status is S.SUCCESS:
-            self.received += data
-        else:
-            self.end = status
-
-
-def collect_reads(stream):
-    state = {"data": bytearray(), "end": None, "calls": []}
-
-    def on_read(s, status, data):
-        state["calls"].append(status)
-        if status is S.SUCCESS:
-            state["data"] += data
-        else:
-            state["end"] = status
-
-    stream.read_start(on_read=on_read)
-    return state
-
-
-def fill(stream, chunk=1 << 20, limit=256 << 20):
-    """try_write until the socket takes nothing more; the byte count."""
-    block = b"f" * chunk
-    total = 0
-    while total < limit:
-        n = stream.try_write(block)
-        if n == 0:
-            return total
-        total += n
-    raise AssertionError("the socket took %d bytes without filling up" % total)
 
 
 def socket_on_dup(fd):
@@ -205,25 +81,6 @@ def closed_port(host=HOST):
         return s.getsockname()[1]
     finally:
         s.close()
-
-
-@pytest.fixture
-def server(loop):
-    s = Server(loop)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def pair(loop, until):
-    """A connected (client TCP, accepted server TCP), neither reading."""
-    srv = Server(loop, echo=False)
-    cl = Client(loop, srv.address, read=False)
-    until(lambda: cl.connected is not None and srv.accepted)
-    assert cl.connected is S.SUCCESS
-    yield cl.tcp, srv.accepted[0]
-    srv.close()
-    cl.tcp.close()
 
 
 def echo_check(loop, until, address, message=b"ping"):

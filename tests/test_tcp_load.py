@@ -8,50 +8,15 @@
 import hashlib
 import random
 import resource
-import sys
 
 import pytest
 
 import uv
 
-IS_PYPY = sys.implementation.name == "pypy"
-S = uv.StatusCodes
-HOST = "127.0.0.1"
+from tcp_support import HOST, S
+
 CONNECTIONS = 1024
 MiB = 1 << 20
-
-
-@pytest.fixture
-def until(loop, run_loop):
-    """``until(predicate, timeout=5)``: run ``loop`` until ``predicate()`` is
-    true; fails on timeout and re-raises a callback's exception."""
-
-    def run_until(predicate, timeout=5.0):
-        def tick(_handle):
-            if predicate():
-                loop.stop()
-
-        if not predicate():
-            prep = uv.Prepare(loop, on_prepare=tick)
-            check = uv.Check(loop, on_check=tick)
-            for h in (prep, check):
-                h.start()
-                h.dereference()
-            try:
-                run_loop(loop, timeout)
-            except AssertionError:
-                if loop.exc_value is None:
-                    raise
-            finally:
-                prep.close()
-                check.close()
-        exc = loop.exc_value
-        if exc is not None:
-            loop.reset_exception()
-            raise exc
-        assert predicate(), "the loop ended before the condition was met"
-
-    return run_until
 
 
 @pytest.fixture
