@@ -67,7 +67,7 @@ void reqb_start(HPyContext *ctx, HPy loop, reqb_t *r, HPy wrapper)
 }
 
 /* the request could not be started after all (libuv refused it) */
-void reqb_abandon(HPyContext *ctx, HPy loop, reqb_t *r)
+void reqb_abandon(reqb_t *r)
 {
     free(r->mem);
     r->mem = NULL;
@@ -208,22 +208,6 @@ static HPy Request_cancel_impl(HPyContext *ctx, HPy self)
     int rc = uv_cancel(&r->u.req);
     if (rc < 0)
         return uv_raise(ctx, rc);
-    return HPy_Dup(ctx, ctx->h_None);
-}
-
-HPyDef_METH(Request_pin, "pin", HPyFunc_O,
-            .doc = "pin(wrapper): call the wrapper back on completion (if in flight)")
-static HPy Request_pin_impl(HPyContext *ctx, HPy self, HPy wrapper)
-{
-    reqb_t *r = RequestObject_AsStruct(ctx, self)->r;
-    if ((r->flags & (RF_INFLIGHT | RF_PINNED)) == RF_INFLIGHT) {
-        if (core_check_thread(ctx, r->core) < 0)
-            return HPy_NULL;
-        HPy loop = request_loop(ctx, self);
-        HPyField_Store(ctx, loop, &r->self, wrapper);
-        HPy_Close(ctx, loop);
-        r->flags |= RF_PINNED;
-    }
     return HPy_Dup(ctx, ctx->h_None);
 }
 

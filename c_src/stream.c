@@ -370,7 +370,7 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
     rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
                    send ? &send->u.stream : NULL, write_cb);
     if (rc < 0) {
-        reqb_abandon(ctx, loop, r);
+        reqb_abandon(r);
         HPy_Close(ctx, req);
         HPy_Close(ctx, loop);
         return uv_raise(ctx, rc);

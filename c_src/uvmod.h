@@ -80,8 +80,6 @@ enum {
     BF_CLOSING   = 1u << 1,  /* uv_close called */
     BF_OBJ_ALIVE = 1u << 2,  /* the native object still exists */
     BF_QUEUED    = 1u << 3,  /* in the core's close queue */
-    BF_ON_CLOSED = 1u << 4,  /* call the Python close callback */
-    BF_SILENT    = 1u << 5,  /* close without calling Python (teardown) */
 };
 
 typedef struct uvcore_s uvcore_t;
@@ -168,7 +166,6 @@ struct uvcore_s {
     /* loop-owned read buffer */
     char *rbuf;
     size_t rbuf_size;
-    int rbuf_busy;
 };
 
 /* the native objects */
@@ -255,10 +252,10 @@ HPy bridge_wrapper(uvcore_t *core, bridge_t *b); /* new handle or HPy_NULL */
 void bridge_close(uvcore_t *core, bridge_t *b); /* uv_close with the common cb */
 
 /* ---- request.c ---- */
-extern HPyDef Request_cancel, Request_is_finished, Request_pin, Request_traverse,
+extern HPyDef Request_cancel, Request_is_finished, Request_traverse,
     Request_destroy;
 #define REQUEST_COMMON_DEFINES \
-    &Request_cancel, &Request_is_finished, &Request_pin, &Request_traverse, \
+    &Request_cancel, &Request_is_finished, &Request_traverse, \
     &Request_destroy
 HPy request_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, reqb_t **out);
 /* the request was handed to libuv; with a wrapper (not HPy_NULL) it is
@@ -271,7 +268,7 @@ reqb_t *request_unstarted(HPyContext *ctx, HPy self);
 /* called by a request's libuv callback: runs the Python callback with the
  * status through D_REQUEST and releases the request */
 void reqb_complete(reqb_t *r, int status);
-void reqb_abandon(HPyContext *ctx, HPy loop, reqb_t *r);
+void reqb_abandon(reqb_t *r);
 /* complete a started request from the loop's idle phase, as if libuv had */
 void reqb_complete_later(reqb_t *r, int status);
 void core_run_done(uvcore_t *core);
