@@ -174,7 +174,10 @@ def test_never_started_handle_collected(loop, run_loop, collect, kind):
     h.on_closed = lambda h: closed.append(1)
     ref = weakref.ref(h)
     del h
-    collect()
+    for _ in range(3):                 # PyPy: seen once to need a second round
+        collect()
+        if ref() is None:
+            break
     assert ref() is None
     for _ in range(2):
         loop.run(RunModes.NOWAIT)
