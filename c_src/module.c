@@ -4,7 +4,6 @@
 
 HPyGlobal g_dispatch[D_COUNT];
 HPyGlobal g_LoopType;
-HPyGlobal g_WriteRequestType;
 
 /* the names of the dispatch helpers, in the order of the D_* enum */
 static const char *dispatch_names[D_COUNT] = {
@@ -13,7 +12,7 @@ static const char *dispatch_names[D_COUNT] = {
     [D_CLOSED] = "closed", [D_LATER] = "later", [D_ERROR] = "error",
     [D_MAKE_ERROR] = "make_error", [D_READ] = "read",
     [D_CONNECTION] = "connection", [D_REQUEST] = "request",
-    [D_WRITE_DONE] = "write_done", [D_DUMMY] = "dummy",
+    [D_WRITE_DONE] = "write_done",
 };
 
 HPyDef_METH(mod_setup, "_setup", HPyFunc_O,
@@ -90,7 +89,6 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
         {"Loop", &Loop_spec}, {"Timer", &Timer_spec}, {"Idle", &Idle_spec},
         {"Prepare", &Prepare_spec}, {"Check", &Check_spec},
         {"Async", &Async_spec}, {"Signal", &Signal_spec}, {"TCP", &TCP_spec},
-        {"WriteRequest", &WriteRequest_spec},
         {"ShutdownRequest", &ShutdownRequest_spec},
         {"ConnectRequest", &ConnectRequest_spec},
     };
@@ -103,11 +101,6 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
         return -1;
     HPyGlobal_Store(ctx, &g_LoopType, lt);
     HPy_Close(ctx, lt);
-    HPy wt = HPy_GetAttr_s(ctx, mod, "WriteRequest");
-    if (HPy_IsNull(wt))
-        return -1;
-    HPyGlobal_Store(ctx, &g_WriteRequestType, wt);
-    HPy_Close(ctx, wt);
     for (int i = 0; i < D_COUNT; i++)
         HPyGlobal_Store(ctx, &g_dispatch[i], ctx->h_None);
 
@@ -145,7 +138,7 @@ static HPyDef *module_defines[] = {
     NULL
 };
 
-static HPyGlobal *module_globals[D_COUNT + 3] = { NULL };
+static HPyGlobal *module_globals[D_COUNT + 2] = { NULL };
 
 static HPyModuleDef moduledef = {
     .doc = "The native layer of uv: libuv handles, requests and the loop core.",
@@ -162,8 +155,7 @@ __attribute__((constructor)) static void fill_globals(void)
     for (i = 0; i < D_COUNT; i++)
         module_globals[i] = &g_dispatch[i];
     module_globals[D_COUNT] = &g_LoopType;
-    module_globals[D_COUNT + 1] = &g_WriteRequestType;
-    module_globals[D_COUNT + 2] = NULL;
+    module_globals[D_COUNT + 1] = NULL;
 }
 
 HPy_MODINIT(_uv, moduledef)

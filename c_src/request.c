@@ -15,15 +15,26 @@ static void reqb_free(reqb_t *r)
     free(r);
 }
 
+reqb_t *reqb_alloc(uvcore_t *core, unsigned kind)
+{
+    size_t size = offsetof(reqb_t, u) + uv_req_size((uv_req_type)kind);
+    reqb_t *r = malloc(size < sizeof(reqb_t) ? size : sizeof(reqb_t));
+    if (r == NULL)
+        return NULL;
+    memset(r, 0, offsetof(reqb_t, u) + sizeof(uv_req_t));
+    r->core = core;
+    r->kind = kind;
+    r->self = HPyField_NULL;
+    r->u.req.data = r;
+    return r;
+}
+
 HPy request_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, reqb_t **out)
 {
     uvcore_t *core = loop_core_from(ctx, loop);
     if (core == NULL)
         return HPy_NULL;
-    size_t size = offsetof(reqb_t, u) + uv_req_size((uv_req_type)kind);
-    reqb_t *r = malloc(size < sizeof(reqb_t) ? size : sizeof(reqb_t));
-    if (r != NULL)
-        memset(r, 0, offsetof(reqb_t, u) + sizeof(uv_req_t));
+    reqb_t *r = reqb_alloc(core, kind);
     if (r == NULL) {
         HPyErr_NoMemory(ctx);
         return HPy_NULL;
@@ -34,11 +45,7 @@ HPy request_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, reqb_t **out
         free(r);
         return HPy_NULL;
     }
-    r->core = core;
-    r->kind = kind;
     r->flags = RF_OBJ_ALIVE;
-    r->self = HPyField_NULL;
-    r->u.req.data = r;
     o->r = r;
     HPyField_Store(ctx, h, &o->loop, loop);
     *out = r;
@@ -66,14 +73,6 @@ void reqb_start(HPyContext *ctx, HPy loop, reqb_t *r, HPy wrapper)
     core->rlist.next = r;
 }
 
-/* the request could not be started after all (libuv refused it) */
-void reqb_abandon(reqb_t *r)
-{
-    free(r->mem);
-    r->mem = NULL;
-    r->flags |= RF_DONE;
-}
-
 void reqb_complete(reqb_t *r, int status)
 {
     uvcore_t *core = r->core;
@@ -92,6 +91,8 @@ void reqb_complete(reqb_t *r, int status)
     r->status = status;
     free(r->mem);
     r->mem = NULL;
+    if (r->stream)
+        r->stream->wdone++;      /* writes complete in the order they started */
     if (!(r->flags & RF_OBJ_ALIVE))
         reqb_free(r);        /* a pinned request always has a live object */
     if (!HPy_IsNull(w)) {

@@ -300,217 +300,114 @@ static void write_cb(uv_write_t *req, int status)
     reqb_complete(r, status);
 }
 
+/* A write has no native object: uv.WriteRequest is a Python object (HPy
+ * objects with a destructor cost over a microsecond each to create on PyPy).
+ * Writes of a stream complete in the order they started, so a request knows
+ * it is finished when the stream's count of completed writes reaches its
+ * number.  A request with on_write is pinned in the reqb until then. */
 HPyDef_METH(Stream_write, "write", HPyFunc_VARARGS,
-            .doc = "write(stream, data, send_stream, on_write) -> uv.WriteRequest")
+            .doc = "write(data, send_stream_native_or_None, request_or_None) -> seq\n"
+                   "A request given is called back (write_done) once written.")
 static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
     bufset_t bs;
     bridge_t *send = NULL;
-    reqb_t *r;
     int written = 0, rc;
-    HPy none = ctx->h_None;
-    if (nargs != 4) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "write(stream, data, send_stream, on_write)");
+    if (nargs != 3) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "write(data, send_stream, request)");
         return HPy_NULL;
     }
-    int notify = !HPy_Is(ctx, args[3], none);
-    if (notify && !HPyCallable_Check(ctx, args[3])) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "on_write must be callable");
-        return HPy_NULL;
-    }
+    HPy req = HPy_Is(ctx, args[2], ctx->h_None) ? HPy_NULL : args[2];
     bridge_t *b = handle_usable(ctx, self);
     if (b == NULL)
         return HPy_NULL;
-    if (!HPy_Is(ctx, args[2], none)) {
-        HPy sn = HPy_GetAttr_s(ctx, args[2], "_n");
-        if (HPy_IsNull(sn)) {
-            HPyErr_Clear(ctx);
-            HPyErr_SetString(ctx, ctx->h_TypeError, "send_stream must be a uv handle");
-            return HPy_NULL;
-        }
-        send = handle_usable(ctx, sn);
-        HPy_Close(ctx, sn);
+    if (!HPy_Is(ctx, args[1], ctx->h_None)) {
+        send = handle_usable(ctx, args[1]);
         if (send == NULL)
             return HPy_NULL;
     }
-    if (bufset_init(ctx, &bs, args[1]) < 0)
+    if (bufset_init(ctx, &bs, args[0]) < 0)
         return HPy_NULL;
-    HPy loop = handle_loop(ctx, self);
-    HPy type = HPyGlobal_Load(ctx, g_WriteRequestType);
-    HPy req = request_new(ctx, type, loop, UV_WRITE, &r);
-    HPy_Close(ctx, type);
-    if (HPy_IsNull(req))
-        goto fail;
-    WriteRequestObject *o = WriteRequestObject_AsStruct(ctx, req);
-    HPyField_Store(ctx, req, &o->stream, args[0]);
-    if (send)
-        HPyField_Store(ctx, req, &o->send_stream, args[2]);
-    if (notify)
-        HPyField_Store(ctx, req, &o->on_write, args[3]);
+    reqb_t *r = reqb_alloc(b->core, UV_WRITE);
+    if (r == NULL) {
+        bufset_release(ctx, &bs);
+        return HPyErr_NoMemory(ctx);
+    }
     if (send == NULL && bs.total > 0) {
         written = uv_try_write(&b->u.stream, bs.bufs, (unsigned int)bs.n);
         if (written < 0)
             written = 0;          /* EAGAIN, or an error uv_write reports */
     }
-    if (send == NULL && (size_t)written == bs.total) {
-        bufset_release(ctx, &bs);
-        reqb_start(ctx, loop, r, notify ? req : HPy_NULL);
-        reqb_complete_later(r, 0);
-        HPy_Close(ctx, loop);
-        return req;
-    }
-    size_t len = 0;
-    r->mem = bufset_copy_from(&bs, (size_t)written, &len);
-    if (r->mem == NULL) {
-        HPyErr_NoMemory(ctx);
-        goto fail;
+    if (send != NULL || (size_t)written < bs.total) {
+        size_t len = 0;
+        r->mem = bufset_copy_from(&bs, (size_t)written, &len);
+        if (r->mem == NULL) {
+            bufset_release(ctx, &bs);
+            free(r);
+            return HPyErr_NoMemory(ctx);
+        }
+        uv_buf_t buf = uv_buf_init(r->mem, (unsigned int)len);
+        rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
+                       send ? &send->u.stream : NULL, write_cb);
+        if (rc < 0) {
+            bufset_release(ctx, &bs);
+            free(r->mem);
+            free(r);
+            return uv_raise(ctx, rc);
+        }
+    } else {
+        reqb_complete_later(r, 0);   /* all of it went out at once */
     }
     bufset_release(ctx, &bs);
-    uv_buf_t buf = uv_buf_init(r->mem, (unsigned int)len);
-    rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
-                   send ? &send->u.stream : NULL, write_cb);
-    if (rc < 0) {
-        reqb_abandon(r);
-        HPy_Close(ctx, req);
+    r->stream = b;
+    r->seq = ++b->wseq;
+    if (HPy_IsNull(req)) {
+        reqb_start(ctx, HPy_NULL, r, HPy_NULL);
+    } else {
+        HPy loop = handle_loop(ctx, self);
+        reqb_start(ctx, loop, r, req);
         HPy_Close(ctx, loop);
-        return uv_raise(ctx, rc);
     }
-    reqb_start(ctx, loop, r, notify ? req : HPy_NULL);
-    HPy_Close(ctx, loop);
-    return req;
-fail:
-    bufset_release(ctx, &bs);
-    HPy_Close(ctx, req);
-    HPy_Close(ctx, loop);
-    return HPy_NULL;
+    return HPyLong_FromUInt64_t(ctx, r->seq);
 }
 
-/* ---- uv.WriteRequest ---- */
-
-HPyDef_SLOT(WriteRequest_traverse, HPy_tp_traverse)
-static int WriteRequest_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
+HPyDef_METH(Stream_writes_done, "writes_done", HPyFunc_NOARGS,
+            .doc = "writes_done() -> how many writes of the stream have completed")
+static HPy Stream_writes_done_impl(HPyContext *ctx, HPy self)
 {
-    WriteRequestObject *o = self;
-    HPy_VISIT(&o->loop);
-    HPy_VISIT(&o->stream);
-    HPy_VISIT(&o->send_stream);
-    HPy_VISIT(&o->on_write);
-    HPy_VISIT(&o->data);
-    return 0;
+    return HPyLong_FromUInt64_t(ctx, HandleObject_AsStruct(ctx, self)->b->wdone);
 }
 
-static HPy field_or(HPyContext *ctx, HPy self, HPyField f, HPy dflt)
+HPyDef_METH(Stream_pin_write, "pin_write", HPyFunc_VARARGS,
+            .doc = "pin_write(seq, request): call the request back when write seq completes")
+static HPy Stream_pin_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
-    if (HPyField_IsNull(f))
-        return HPy_Dup(ctx, dflt);
-    return HPyField_Load(ctx, self, f);
-}
-
-HPyDef_GET(WriteRequest_stream, "stream", .doc = "the stream written to")
-static HPy WriteRequest_stream_get(HPyContext *ctx, HPy self, void *closure)
-{
-    return field_or(ctx, self, WriteRequestObject_AsStruct(ctx, self)->stream, ctx->h_None);
-}
-
-HPyDef_GET(WriteRequest_send_stream, "send_stream",
-           .doc = "the handle sent along over an IPC pipe, or None")
-static HPy WriteRequest_send_stream_get(HPyContext *ctx, HPy self, void *closure)
-{
-    return field_or(ctx, self, WriteRequestObject_AsStruct(ctx, self)->send_stream, ctx->h_None);
-}
-
-HPyDef_GETSET(WriteRequest_data, "data", .doc = "user-specific data of any type")
-static HPy WriteRequest_data_get(HPyContext *ctx, HPy self, void *closure)
-{
-    return field_or(ctx, self, WriteRequestObject_AsStruct(ctx, self)->data, ctx->h_None);
-}
-static int WriteRequest_data_set(HPyContext *ctx, HPy self, HPy value, void *closure)
-{
-    WriteRequestObject *o = WriteRequestObject_AsStruct(ctx, self);
-    HPyField_Store(ctx, self, &o->data, HPy_IsNull(value) ? ctx->h_None : value);
-    return 0;
-}
-
-HPyDef_GETSET(WriteRequest_on_write, "on_write",
-              .doc = "on_write(request, status): runs once the data is written; "
-                     "may be set until then")
-static HPy WriteRequest_on_write_get(HPyContext *ctx, HPy self, void *closure)
-{
-    WriteRequestObject *o = WriteRequestObject_AsStruct(ctx, self);
-    if (HPyField_IsNull(o->on_write))
-        return HPyGlobal_Load(ctx, g_dispatch[D_DUMMY]);
-    return HPyField_Load(ctx, self, o->on_write);
-}
-static int WriteRequest_on_write_set(HPyContext *ctx, HPy self, HPy value, void *closure)
-{
-    WriteRequestObject *o = WriteRequestObject_AsStruct(ctx, self);
-    if (HPy_IsNull(value) || HPy_Is(ctx, value, ctx->h_None)) {
-        HPyField_Store(ctx, self, &o->on_write, HPy_NULL);
-        return 0;
+    if (nargs != 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "pin_write(seq, request)");
+        return HPy_NULL;
     }
-    if (!HPyCallable_Check(ctx, value)) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "on_write must be callable");
-        return -1;
+    bridge_t *b = HandleObject_AsStruct(ctx, self)->b;
+    uint64_t seq = HPyLong_AsUInt64_t(ctx, args[0]);
+    if (seq == (uint64_t)-1 && HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    if (seq <= b->wdone)
+        return HPy_Dup(ctx, ctx->h_None);          /* done already */
+    if (core_check_thread(ctx, b->core) < 0)
+        return HPy_NULL;
+    uvcore_t *core = b->core;
+    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next) {
+        if (r->stream == b && r->seq == seq) {
+            if (!(r->flags & RF_PINNED)) {
+                HPy loop = handle_loop(ctx, self);
+                HPyField_Store(ctx, loop, &r->self, args[1]);
+                HPy_Close(ctx, loop);
+                r->flags |= RF_PINNED;
+            }
+            break;
+        }
     }
-    HPyField_Store(ctx, self, &o->on_write, value);
-    /* now there is something to call back: the loop keeps the request */
-    reqb_t *r = o->r;
-    if ((r->flags & (RF_INFLIGHT | RF_PINNED)) == RF_INFLIGHT) {
-        if (core_check_thread(ctx, r->core) < 0)
-            return -1;
-        HPy loop = request_loop(ctx, self);
-        HPyField_Store(ctx, loop, &r->self, self);
-        HPy_Close(ctx, loop);
-        r->flags |= RF_PINNED;
-    }
-    return 0;
+    return HPy_Dup(ctx, ctx->h_None);
 }
-
-HPyDef_GET(WriteRequest_finished, "finished", .doc = "True once the request's callback ran")
-static HPy WriteRequest_finished_get(HPyContext *ctx, HPy self, void *closure)
-{
-    reqb_t *r = WriteRequestObject_AsStruct(ctx, self)->r;
-    return HPyBool_FromBool(ctx, (r->flags & RF_DONE) != 0);
-}
-
-HPyDef_GET(WriteRequest_loop, "loop", .doc = "the uv.Loop of the stream")
-static HPy WriteRequest_loop_get(HPyContext *ctx, HPy self, void *closure)
-{
-    WriteRequestObject *o = WriteRequestObject_AsStruct(ctx, self);
-    if (HPyField_IsNull(o->stream))
-        return HPy_Dup(ctx, ctx->h_None);
-    HPy stream = HPyField_Load(ctx, self, o->stream);
-    HPy loop = HPy_GetAttr_s(ctx, stream, "loop");
-    HPy_Close(ctx, stream);
-    return loop;
-}
-
-HPyDef_SLOT(WriteRequest_new, HPy_tp_new)
-static HPy WriteRequest_new_impl(HPyContext *ctx, HPy type, const HPy *args,
-                                 HPy_ssize_t nargs, HPy kw)
-{
-    HPyErr_SetString(ctx, ctx->h_TypeError,
-                     "write requests are made by stream.write(data, ...)");
-    return HPy_NULL;
-}
-
-static HPyDef *WriteRequest_defines[] = {
-    &Request_cancel, &Request_destroy, &WriteRequest_traverse, &WriteRequest_new,
-    &WriteRequest_stream, &WriteRequest_send_stream, &WriteRequest_data,
-    &WriteRequest_on_write, &WriteRequest_finished, &WriteRequest_loop,
-    NULL
-};
-
-HPyType_Spec WriteRequest_spec = {
-    .name = "uv.WriteRequest",
-    .basicsize = sizeof(WriteRequestObject),
-    .builtin_shape = WriteRequestObject_SHAPE,
-    .flags = HPy_TPFLAGS_DEFAULT | HPy_TPFLAGS_HAVE_GC,
-    .defines = WriteRequest_defines,
-    .doc = "A write on a stream, made by stream.write(data, send_stream=None, "
-           "on_write=None): on_write(request, status) runs once the data is "
-           "written (StatusCodes.ECANCELED if the stream closed first).",
-};
 
 static void shutdown_cb(uv_shutdown_t *req, int status)
 {

@@ -95,6 +95,7 @@ struct bridge_s {
     unsigned kind;
     unsigned flags;
     unsigned pins;
+    uint64_t wseq, wdone;    /* writes started / completed (in order) */
 };
 
 struct reqb_s {
@@ -106,6 +107,8 @@ struct reqb_s {
     void *mem;               /* memory the request owns (write data, ...) */
     size_t memlen;
     reqb_t *dnext;           /* the core's list of completed requests */
+    bridge_t *stream;        /* a write's stream (valid until it completes) */
+    uint64_t seq;            /* a write's number on its stream */
     int status;              /* status of its completion */
     union uv_any_req u;      /* last: only the part its type needs is allocated */
 };
@@ -117,7 +120,7 @@ enum { RF_INFLIGHT = 1u << 0, RF_OBJ_ALIVE = 1u << 1, RF_DONE = 1u << 2,
 enum {
     D_IDLE, D_PREPARE, D_CHECK, D_TIMEOUT, D_WAKEUP, D_SIGNAL, D_CLOSED,
     D_LATER, D_ERROR, D_MAKE_ERROR,
-    D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE, D_DUMMY,
+    D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE,
     D_COUNT
 };
 
@@ -178,19 +181,11 @@ HPyType_HELPERS(HandleObject)
 typedef struct { reqb_t *r; HPyField loop; } RequestObject;
 HPyType_HELPERS(RequestObject)
 
-/* the write request is public as it is (uv.WriteRequest): its attributes
- * live in fields; it starts like RequestObject, so request.c handles both */
-typedef struct {
-    reqb_t *r;
-    HPyField loop;
-    HPyField stream, send_stream, on_write, data;
-} WriteRequestObject;
-HPyType_HELPERS(WriteRequestObject)
+
 
 /* ---- globals set by _uv._setup() ---- */
 extern HPyGlobal g_dispatch[D_COUNT];
 extern HPyGlobal g_LoopType;
-extern HPyGlobal g_WriteRequestType;
 
 /* ---- errors.c ---- */
 /* raise the uv exception for a libuv status (negative) and return HPy_NULL */
@@ -237,7 +232,7 @@ extern HPyDef Handle_close, Handle_is_active, Handle_is_closing, Handle_is_close
 
 /* create a native handle object of type `type` for loop `loop`; the bridge
  * is allocated and linked but the uv handle is not initialised: call
- * bridge_opened() after a successful uv_xxx_init, or bridge_abandon(). */
+ * bridge_opened() after a successful uv_xxx_init (else just close it). */
 HPy handle_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, bridge_t **out);
 void bridge_opened(bridge_t *b);
 /* the bridge of a native handle that is usable: open, not closing, and the
@@ -262,13 +257,14 @@ HPy request_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, reqb_t **out
  * pinned and its wrapper is called back, without one it completes silently */
 void reqb_start(HPyContext *ctx, HPy loop, reqb_t *r, HPy wrapper);
 HPy request_loop(HPyContext *ctx, HPy req);   /* new handle to the native loop */
+/* a request without a native object (writes): freed when it completes */
+reqb_t *reqb_alloc(uvcore_t *core, unsigned kind);
 HPy request_type_new(HPyContext *ctx, HPy type, const HPy *args,
                      HPy_ssize_t nargs, unsigned kind);
 reqb_t *request_unstarted(HPyContext *ctx, HPy self);
 /* called by a request's libuv callback: runs the Python callback with the
  * status through D_REQUEST and releases the request */
 void reqb_complete(reqb_t *r, int status);
-void reqb_abandon(reqb_t *r);
 /* complete a started request from the loop's idle phase, as if libuv had */
 void reqb_complete_later(reqb_t *r, int status);
 void core_run_done(uvcore_t *core);
@@ -287,10 +283,10 @@ HPy handle_close(HPyContext *ctx, HPy self, HPy wrapper, int reset);
 #define STREAM_COMMON_DEFINES \
     &Stream_read_start, &Stream_read_stop, &Stream_try_write, &Stream_listen, \
     &Stream_accept, &Stream_is_readable, &Stream_is_writable, \
-    &Stream_write_queue_size, &Stream_write
+    &Stream_write_queue_size, &Stream_write, &Stream_writes_done, &Stream_pin_write
 extern HPyDef Stream_read_start, Stream_read_stop, Stream_try_write, Stream_listen,
     Stream_accept, Stream_is_readable, Stream_is_writable, Stream_write_queue_size,
-    Stream_write;
+    Stream_write, Stream_writes_done, Stream_pin_write;
 int stream_kind(unsigned kind);
 /* sockaddr from (host, port, flowinfo, scope_id) objects; -1 + error */
 int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage *ss);
@@ -298,7 +294,7 @@ HPy sockaddr_to_tuple(HPyContext *ctx, const struct sockaddr *sa);
 
 /* ---- per-kind types ---- */
 extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
-    Async_spec, Signal_spec, TCP_spec, WriteRequest_spec, ShutdownRequest_spec,
+    Async_spec, Signal_spec, TCP_spec, ShutdownRequest_spec,
     ConnectRequest_spec;
 
 /* ---- small helpers ---- */

@@ -822,3 +822,56 @@ def test_exception_in_connect_callbacks_reaches_excepthook(loop, until, which):
     c = Client(loop, srv.sockname)
     until(lambda: c.connected is not None and accepted)
     assert c.connected is S.SUCCESS
+
+
+# ---------------------------------------------------------------- write requests
+
+
+def test_on_write_set_after_a_write_without_callback(pair, until):
+    """A write made without on_write is not kept by the loop; setting
+    on_write before it completes still gets the callback."""
+    client, accepted = pair
+    got = []
+    req = client.write(b"late")
+    req.on_write = lambda r, st: got.append((r, st))
+    until(lambda: got)
+    assert got == [(req, S.SUCCESS)]
+    assert req.finished is True
+
+
+def test_on_write_set_after_completion_is_not_called(pair, until, pause):
+    client, accepted = pair
+    req = client.write(b"x")
+    until(lambda: req.finished)
+    got = []
+    req.on_write = lambda r, st: got.append(st)
+    pause(20)
+    assert got == []
+
+
+def test_finished_follows_a_queued_write(pair, until):
+    """A write too large for the socket goes through libuv's queue: it is
+    not finished until the peer has read enough of it."""
+    client, accepted = pair
+    big = client.write(b"z" * (32 << 20))
+    small = client.write(b"tail")
+    assert big.finished is False and small.finished is False
+    assert client.write_queue_size > 0
+    state = collect_reads(accepted)
+    until(lambda: small.finished, timeout=20)
+    assert big.finished is True
+    until(lambda: len(state["data"]) == (32 << 20) + 4, timeout=20)
+
+
+def test_write_request_cannot_be_cancelled_or_made_directly(pair):
+    client, accepted = pair
+    req = client.write(b"x")
+    with pytest.raises(uv.error.ArgumentError):
+        req.cancel()
+    with pytest.raises(TypeError):
+        uv.WriteRequest(client, b"x")
+    req.data = {"mine": 1}
+    assert req.data == {"mine": 1}
+    assert req.loop is client.loop
+    assert req.send_stream is None
+    assert "WriteRequest" in repr(req)

@@ -11,7 +11,6 @@ They are installed once with ``_uv._setup`` when ``uv`` is imported, and are
 kept as small as possible: they run for every callback.
 """
 from ._loader import _uv
-from .common import dummy_callback
 from .error import StatusCodes, _make_error
 
 _status = StatusCodes.get
@@ -114,12 +113,9 @@ def request(req, status):
 
 def write_done(req, status):
     try:
-        req.on_write(req, _status(status) if status else _SUCCESS)
+        req._on_write(req, _status(status) if status else _SUCCESS)
     except BaseException as exc:
         return exc
-
-
-dummy = dummy_callback
 
 
 def later(loop):

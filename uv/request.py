@@ -27,8 +27,7 @@ class UVRequest(metaclass=abc.ABCMeta):
     """Base class of libuv requests.
 
     A request is pending from its creation until its callback has run: the
-    loop keeps it alive even if nobody else holds it.  (``uv.WriteRequest``
-    is native and registered as a virtual subclass.)  A subclass sets
+    loop keeps it alive even if nobody else holds it.  A subclass sets
     ``_native`` to its native object in ``__init__`` before libuv gets it, and
     implements :meth:`_complete`, which the loop calls with the status.
     """

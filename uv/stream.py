@@ -5,6 +5,7 @@ from ._loader import _uv
 from .abstract import Stream
 from .common import dummy_callback
 from .handle import UVHandle
+from .error import ArgumentError, StatusCodes
 from .request import RequestType, UVRequest
 
 __all__ = ["UVStream", "ConnectRequest", "WriteRequest", "ShutdownRequest"]
@@ -25,6 +26,15 @@ def _data(data):
     if isinstance(data, (list, tuple)):
         return [_buffer(item) for item in data]
     return _buffer(data)
+
+
+def _native(handle):
+    if handle is None:
+        return None
+    try:
+        return handle._n
+    except AttributeError:
+        raise TypeError("send_stream must be a uv handle, not %s" % type(handle).__name__)
 
 
 def _callback(cb, name):
@@ -84,7 +94,16 @@ class UVStream(UVHandle):
         pipe.  Returns the :class:`WriteRequest`."""
         if type(data) is not bytes:
             data = _data(data)
-        return self._n.write(self, data, send_stream, on_write)
+        request = _new_request(WriteRequest)
+        request.stream = self
+        if send_stream is not None:
+            request.send_stream = send_stream
+        if on_write is None:
+            request._seq = self._n.write(data, _native(send_stream), None)
+        else:
+            request._on_write = _callback(on_write, "on_write")
+            request._seq = self._n.write(data, _native(send_stream), request)
+        return request
 
     def try_write(self, data):
         """Write what the socket takes now, without queueing; returns the
@@ -122,27 +141,68 @@ class UVStream(UVHandle):
 Stream.register(UVStream)
 
 
-#: A write on a stream, made by :meth:`UVStream.write`:
-#: ``on_write(request, status)`` runs once the data is written
-#: (``StatusCodes.ECANCELED`` if the stream closed first).  Attributes:
-#: ``stream``, ``send_stream``, ``loop``, ``type``, ``finished``, ``data``,
-#: ``on_write`` (may be set until the write is done), ``cancel()``.
-#: It is the native request itself (no Python wrapper): a write without
-#: ``on_write`` costs no Python call when it completes.
-WriteRequest = _uv.WriteRequest
-WriteRequest.type = RequestType.WRITE
+class WriteRequest(UVRequest):
+    """A write on a stream, made by :meth:`UVStream.write`:
+    ``on_write(request, status)`` runs once the data is written
+    (``StatusCodes.ECANCELED`` if the stream closed first).
+
+    A write request has no native object of its own (an HPy object with a
+    destructor costs over a microsecond to create on PyPy): the stream counts
+    its completed writes, which complete in order, and a request with
+    ``on_write`` is kept by the loop until its callback.  ``on_write`` may be
+    set until the write is done.  libuv cannot cancel a write:
+    :meth:`cancel` raises ArgumentError."""
+
+    __slots__ = ("stream", "_seq")
+    type = RequestType.WRITE
+    #: The handle sent along over an IPC pipe, or None.
+    send_stream = None
+    #: User-specific data of any type.
+    data = None
+    _on_write = dummy_callback
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("write requests are made by stream.write(data, ...)")
+
+    @property
+    def loop(self):
+        """The :class:`uv.Loop` of the stream."""
+        return self.stream._loop
+
+    @property
+    def finished(self):
+        """True once the write is done (its callback, if any, runs then)."""
+        return self.stream._n.writes_done() >= self._seq
+
+    @property
+    def on_write(self):
+        """``on_write(request, status)``; may be set until the write is done."""
+        return self._on_write
+
+    @on_write.setter
+    def on_write(self, callback):
+        self._on_write = _callback(callback, "on_write")
+        self.stream._n.pin_write(self._seq, self)
+
+    def cancel(self):
+        """libuv cannot cancel a write.
+
+        :raises uv.error.ArgumentError: always"""
+        raise ArgumentError(StatusCodes.EINVAL, "a write cannot be cancelled; "
+                            "close the stream to cancel its pending writes")
+
+    def _complete(self, status):
+        self._on_write(self, status)
+
+    def __repr__(self):
+        try:
+            state = "finished" if self.finished else "pending"
+            return "<uv.WriteRequest %s at %#x>" % (state, id(self))
+        except Exception:
+            return object.__repr__(self)
 
 
-def _write_request_repr(request):
-    try:
-        state = "finished" if request.finished else "pending"
-        return "<uv.WriteRequest %s at %#x>" % (state, id(request))
-    except Exception:
-        return object.__repr__(request)
-
-
-WriteRequest.__repr__ = _write_request_repr
-UVRequest.register(WriteRequest)
+_new_request = object.__new__
 
 
 class ShutdownRequest(UVRequest):
