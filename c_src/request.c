@@ -104,6 +104,26 @@ void reqb_complete(reqb_t *r, int status)
     }
 }
 
+/* the end of starting a request from Python: raise libuv's error, or pin
+ * the request's wrapper until its callback */
+HPy request_started(HPyContext *ctx, HPy self, reqb_t *r, HPy wrapper, int rc)
+{
+    if (rc < 0)
+        return uv_raise(ctx, rc);
+    HPy loop = request_loop(ctx, self);
+    reqb_start(ctx, loop, r, wrapper);
+    HPy_Close(ctx, loop);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* libuv's callback of a request (connect, write, shutdown) */
+void reqb_libuv_done(reqb_t *r, int status)
+{
+    gil_ensure(r->core);
+    CORE_DRAIN(r->core);
+    reqb_complete(r, status);
+}
+
 /* tp_new of the request types made from Python: Type(native_loop) */
 HPy request_type_new(HPyContext *ctx, HPy type, const HPy *args,
                      HPy_ssize_t nargs, unsigned kind)

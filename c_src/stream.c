@@ -294,10 +294,7 @@ static HPy Stream_try_write_impl(HPyContext *ctx, HPy self, HPy data)
 
 static void write_cb(uv_write_t *req, int status)
 {
-    reqb_t *r = req->data;
-    gil_ensure(r->core);
-    CORE_DRAIN(r->core);
-    reqb_complete(r, status);
+    reqb_libuv_done(req->data, status);
 }
 
 /* A write has no native object: uv.WriteRequest is a Python object (HPy
@@ -411,10 +408,7 @@ static HPy Stream_pin_write_impl(HPyContext *ctx, HPy self, const HPy *args, siz
 
 static void shutdown_cb(uv_shutdown_t *req, int status)
 {
-    reqb_t *r = req->data;
-    gil_ensure(r->core);
-    CORE_DRAIN(r->core);
-    reqb_complete(r, status);
+    reqb_libuv_done(req->data, status);
 }
 
 HPyDef_SLOT(ShutdownRequest_new, HPy_tp_new)
@@ -439,12 +433,7 @@ static HPy ShutdownRequest_start_impl(HPyContext *ctx, HPy self, const HPy *args
     if (b == NULL)
         return HPy_NULL;
     int rc = uv_shutdown(&r->u.shutdown, &b->u.stream, shutdown_cb);
-    if (rc < 0)
-        return uv_raise(ctx, rc);
-    HPy loop = request_loop(ctx, self);
-    reqb_start(ctx, loop, r, args[0]);
-    HPy_Close(ctx, loop);
-    return HPy_Dup(ctx, ctx->h_None);
+    return request_started(ctx, self, r, args[0], rc);
 }
 
 static HPyDef *ShutdownRequest_defines[] = {

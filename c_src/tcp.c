@@ -256,10 +256,7 @@ HPyType_Spec TCP_spec = {
 
 static void connect_cb(uv_connect_t *req, int status)
 {
-    reqb_t *r = req->data;
-    gil_ensure(r->core);
-    CORE_DRAIN(r->core);
-    reqb_complete(r, status);
+    reqb_libuv_done(req->data, status);
 }
 
 HPyDef_SLOT(ConnectRequest_new, HPy_tp_new)
@@ -290,12 +287,7 @@ static HPy ConnectRequest_start_tcp_impl(HPyContext *ctx, HPy self, const HPy *a
         return HPy_NULL;
     }
     int rc = uv_tcp_connect(&r->u.connect, &b->u.tcp, (struct sockaddr *)&ss, connect_cb);
-    if (rc < 0)
-        return uv_raise(ctx, rc);
-    HPy loop = request_loop(ctx, self);
-    reqb_start(ctx, loop, r, args[0]);
-    HPy_Close(ctx, loop);
-    return HPy_Dup(ctx, ctx->h_None);
+    return request_started(ctx, self, r, args[0], rc);
 }
 
 static HPyDef *ConnectRequest_defines[] = {

@@ -262,6 +262,9 @@ reqb_t *reqb_alloc(uvcore_t *core, unsigned kind);
 HPy request_type_new(HPyContext *ctx, HPy type, const HPy *args,
                      HPy_ssize_t nargs, unsigned kind);
 reqb_t *request_unstarted(HPyContext *ctx, HPy self);
+HPy request_started(HPyContext *ctx, HPy self, reqb_t *r, HPy wrapper, int rc);
+/* the libuv callback of a request: earlier completions first, then r's */
+void reqb_libuv_done(reqb_t *r, int status);
 /* called by a request's libuv callback: runs the Python callback with the
  * status through D_REQUEST and releases the request */
 void reqb_complete(reqb_t *r, int status);
