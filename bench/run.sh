@@ -20,13 +20,7 @@ what="${1:-all}"
 cd "$ROOT"
 
 [ -f "$CACHE/interpreters" ] || bash tools/setup-env.sh
-BUILD_PY="" PYPY="" PYPY_PATH=""
-while IFS=$'\t' read -r role label py extra; do
-    case "$role" in
-        build) BUILD_PY="$py" ;;
-        pypy) PYPY="$py"; PYPY_PATH="$extra" ;;
-    esac
-done <"$CACHE/interpreters"
+. "$ROOT/tools/interpreters.sh"
 [ -f uv/_uv.hpy0.so ] || "$BUILD_PY" setup.py -q build_ext --inplace
 echo "binary: $(sha256sum uv/_uv.hpy0.so)"
 

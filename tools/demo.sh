@@ -12,13 +12,7 @@ cd "$ROOT"
 
 bash tools/setup-env.sh
 
-BUILD_PY="" PYPY="" PYPY_PATH=""
-while IFS=$'\t' read -r role label py extra; do
-    case "$role" in
-        build) BUILD_PY="$py" ;;
-        pypy) PYPY="$py"; PYPY_PATH="$extra" ;;
-    esac
-done <"$CACHE/interpreters"
+. "$ROOT/tools/interpreters.sh"
 
 echo "##### build: $BUILD_PY setup.py -q build_ext --inplace"
 "$BUILD_PY" setup.py -q build_ext --inplace
