@@ -5,7 +5,8 @@
  * r->self field holds the Python request (owner: the native loop), so a
  * request nobody holds still completes and calls back.  Memory the request
  * owns (the unsent part of a write, ...) is r->mem, freed at completion.
- * The reqb is freed once it is complete and its native object is gone. */
+ * The reqb is freed once it is complete and its native object (writes have
+ * none) is gone. */
 #include <stddef.h>
 #include "uvmod.h"
 
