@@ -8,12 +8,12 @@ static void async_cb(uv_async_t *h)
     bridge_t *b = h->data;
     uvcore_t *core = b->core;
     gil_ensure(core);
-    HPy w = bridge_wrapper(core, b);
-    if (HPy_IsNull(w))
+    HPy args = bridge_args(core, b);
+    if (HPy_IsNull(args))
         return;
     bridge_unpin(core->ctx, core->h_loop, b, PIN_SENT);
-    core_dispatch(core, D_WAKEUP, w, HPy_NULL, HPy_NULL, 1);
-    HPy_Close(core->ctx, w);
+    core_dispatch_tuple(core, D_WAKEUP, args);
+    HPy_Close(core->ctx, args);
 }
 
 HPyDef_SLOT(Async_new, HPy_tp_new)

@@ -28,6 +28,7 @@ void bridge_close_cb(uv_handle_t *h)
     if (b->pins && ctx) {
         w = HPyField_Load(ctx, core->h_loop, b->self);
         HPyField_Store(ctx, core->h_loop, &b->self, HPy_NULL);
+        HPyField_Store(ctx, core->h_loop, &b->args, HPy_NULL);
     }
     b->pins = 0;
     b->prev->next = b->next;
@@ -77,8 +78,16 @@ void bridge_opened(bridge_t *b)
 
 void bridge_pin(HPyContext *ctx, HPy loop, bridge_t *b, HPy wrapper, unsigned bit)
 {
-    if (b->pins == 0)
+    if (b->pins == 0) {
         HPyField_Store(ctx, loop, &b->self, wrapper);
+        HPy args = HPyTuple_Pack(ctx, 1, wrapper);
+        if (!HPy_IsNull(args)) {
+            HPyField_Store(ctx, loop, &b->args, args);
+            HPy_Close(ctx, args);
+        } else {
+            HPyErr_Clear(ctx);     /* bridge_dispatch1 packs one itself */
+        }
+    }
     b->pins |= bit;
 }
 
@@ -87,8 +96,40 @@ void bridge_unpin(HPyContext *ctx, HPy loop, bridge_t *b, unsigned bit)
     if (b->pins == 0)
         return;
     b->pins &= ~bit;
-    if (b->pins == 0)
+    if (b->pins == 0) {
         HPyField_Store(ctx, loop, &b->self, HPy_NULL);
+        HPyField_Store(ctx, loop, &b->args, HPy_NULL);
+    }
+}
+
+/* a new handle to (wrapper,) of a pinned bridge (the tuple kept while it is
+ * pinned, so one-argument callbacks do not build one each time); HPy_NULL
+ * when it is not pinned or no Python may run */
+HPy bridge_args(uvcore_t *core, bridge_t *b)
+{
+    HPyContext *ctx = core->ctx;
+    if (b->pins == 0 || ctx == NULL)
+        return HPy_NULL;
+    if (!HPyField_IsNull(b->args))
+        return HPyField_Load(ctx, core->h_loop, b->args);
+    HPy w = HPyField_Load(ctx, core->h_loop, b->self);
+    HPy args = HPyTuple_Pack(ctx, 1, w);
+    HPy_Close(ctx, w);
+    if (HPy_IsNull(args)) {
+        core->fatal = 1;
+        uv_stop(core->loop);
+    }
+    return args;
+}
+
+/* call a one-argument dispatch helper with the handle of a pinned bridge */
+void bridge_dispatch1(uvcore_t *core, bridge_t *b, int which)
+{
+    HPy args = bridge_args(core, b);
+    if (HPy_IsNull(args))
+        return;
+    core_dispatch_tuple(core, which, args);
+    HPy_Close(core->ctx, args);
 }
 
 HPy bridge_wrapper(uvcore_t *core, bridge_t *b)
@@ -124,6 +165,7 @@ HPy handle_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, bridge_t **ou
     b->kind = kind;
     b->flags = BF_OBJ_ALIVE;
     b->self = HPyField_NULL;
+    b->args = HPyField_NULL;
     o->b = b;
     HPyField_Store(ctx, h, &o->loop, loop);
     *out = b;

@@ -79,8 +79,16 @@ void core_dispatch(uvcore_t *core, int which, HPy a, HPy b, HPy c, int nargs)
         uv_stop(core->loop);
         return;
     }
-    HPy r = HPy_CallTupleDict(ctx, core->disp[which], args, HPy_NULL);
+    core_dispatch_tuple(core, which, args);
     HPy_Close(ctx, args);
+}
+
+void core_dispatch_tuple(uvcore_t *core, int which, HPy args)
+{
+    HPyContext *ctx = core->ctx;
+    if (ctx == NULL || core->fatal)
+        return;
+    HPy r = HPy_CallTupleDict(ctx, core->disp[which], args, HPy_NULL);
     if (HPy_IsNull(r)) {
         /* the helper itself failed (it catches everything): give up the run
          * and let run() return with this error */
@@ -239,8 +247,10 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
     core->ctx = NULL;               /* no Python from callbacks */
     core_process_queue(core);
     for (b = core->blist.next; b != &core->blist; b = b->next) {
-        if (ctx && b->pins)
+        if (ctx && b->pins) {
             HPyField_Store(ctx, h_loop, &b->self, HPy_NULL);
+            HPyField_Store(ctx, h_loop, &b->args, HPy_NULL);
+        }
         b->pins = 0;
         if (!(b->flags & BF_CLOSING))
             bridge_close(core, b);
@@ -313,8 +323,10 @@ static int Loop_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
     uvcore_t *core = ((LoopObject *)self)->core;
     if (core == NULL)
         return 0;
-    for (bridge_t *b = core->blist.next; b != &core->blist; b = b->next)
+    for (bridge_t *b = core->blist.next; b != &core->blist; b = b->next) {
         HPy_VISIT(&b->self);
+        HPy_VISIT(&b->args);
+    }
     for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
         HPy_VISIT(&r->self);
     return 0;

@@ -10,11 +10,7 @@
         bridge_t *b = h->data;                                                \
         uvcore_t *core = b->core;                                             \
         gil_ensure(core);                                                     \
-        HPy w = bridge_wrapper(core, b);                                      \
-        if (HPy_IsNull(w))                                                    \
-            return;                                                           \
-        core_dispatch(core, DISPATCH, w, HPy_NULL, HPy_NULL, 1);              \
-        HPy_Close(core->ctx, w);                                              \
+        bridge_dispatch1(core, b, DISPATCH);                                  \
     }                                                                         \
                                                                               \
     HPyDef_SLOT(Name##_new, HPy_tp_new)                                       \

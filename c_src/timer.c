@@ -1,6 +1,6 @@
 /* timer.c: uv_timer_t.  A started timer is pending (PIN_ACTIVE); a one-shot
- * timer stops being pending just before its callback runs, so it can be
- * collected if the callback drops it, and re-started from the callback. */
+ * timer stops being pending when its callback returns without starting it
+ * again, so it is collected if nobody holds it. */
 #include "uvmod.h"
 
 static void timer_cb(uv_timer_t *h)
@@ -8,13 +8,16 @@ static void timer_cb(uv_timer_t *h)
     bridge_t *b = h->data;
     uvcore_t *core = b->core;
     gil_ensure(core);
-    HPy w = bridge_wrapper(core, b);
-    if (HPy_IsNull(w))
+    HPy args = bridge_args(core, b);
+    if (HPy_IsNull(args))
         return;
-    if (!uv_is_active((uv_handle_t *)h))
+    core_dispatch_tuple(core, D_TIMEOUT, args);
+    /* a one-shot timer that its callback did not start again is no longer
+     * pending (args keeps b alive until here); unpinning after the call
+     * spares a callback that re-starts it one unpin and pin */
+    if ((b->flags & BF_OPEN) && !uv_is_active((uv_handle_t *)h) && core->ctx)
         bridge_unpin(core->ctx, core->h_loop, b, PIN_ACTIVE);
-    core_dispatch(core, D_TIMEOUT, w, HPy_NULL, HPy_NULL, 1);
-    HPy_Close(core->ctx, w);
+    HPy_Close(core->ctx, args);
 }
 
 HPyDef_SLOT(Timer_new, HPy_tp_new)

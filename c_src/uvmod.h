@@ -90,6 +90,7 @@ struct bridge_s {
     union uv_any_handle u;
     uvcore_t *core;
     HPyField self;           /* the wrapper while pinned; owner: loop object */
+    HPyField args;           /* (wrapper,) while pinned: 1-argument callbacks */
     bridge_t *prev, *next;   /* the core's list of open bridges */
     bridge_t *qnext;         /* the core's close queue */
     unsigned kind;
@@ -213,6 +214,10 @@ void core_wakeup(uvcore_t *core);
 void core_process_queue(uvcore_t *core);
 /* call a dispatch helper with 1-3 arguments; handles a returned exception */
 void core_dispatch(uvcore_t *core, int which, HPy a, HPy b, HPy c, int nargs);
+/* the same with the argument tuple ready: a pinned bridge's (wrapper,) */
+void core_dispatch_tuple(uvcore_t *core, int which, HPy args);
+HPy bridge_args(uvcore_t *core, bridge_t *b);
+void bridge_dispatch1(uvcore_t *core, bridge_t *b, int which);
 uvcore_t *loop_core_from(HPyContext *ctx, HPy loop);  /* NULL + error */
 
 /* ---- handle.c ---- */
