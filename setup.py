@@ -66,8 +66,11 @@ ext = Extension(
     "uv._uv",
     sources=sorted(glob.glob(os.path.join("c_src", "*.c"))),
     depends=glob.glob(os.path.join("c_src", "*.h")),
+    # the file prefix map keeps the checkout's path out of the binary, so the
+    # same sources give the same sha256 wherever they are built
     extra_compile_args=["-O2", "-std=gnu11", "-Wall", "-Wno-unused-function",
-                        "-Werror=implicit-function-declaration"],
+                        "-Werror=implicit-function-declaration",
+                        "-ffile-prefix-map=%s=." % HERE],
 )
 
 setup(
