@@ -45,9 +45,7 @@ static HPy Async_send_impl(HPyContext *ctx, HPy self, HPy wrapper)
      * pins and fields only while holding it too */
     if ((b->flags & (BF_OPEN | BF_CLOSING)) != BF_OPEN)
         return uv_raise(ctx, ERR_CLOSED_HANDLE);
-    HPy loop = handle_loop(ctx, self);
-    bridge_pin(ctx, loop, b, wrapper, PIN_SENT);
-    HPy_Close(ctx, loop);
+    handle_pin(ctx, self, b, wrapper, PIN_SENT);
     int rc = uv_async_send(&b->u.async);
     if (rc < 0)
         return uv_raise(ctx, rc);

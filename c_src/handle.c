@@ -132,6 +132,30 @@ void bridge_dispatch1(uvcore_t *core, bridge_t *b, int which)
     HPy_Close(core->ctx, args);
 }
 
+/* pin / unpin from a method of the native handle `self`: the loop object is
+ * loaded only when the self-reference really changes */
+void handle_pin(HPyContext *ctx, HPy self, bridge_t *b, HPy wrapper, unsigned bit)
+{
+    if (b->pins) {
+        b->pins |= bit;
+        return;
+    }
+    HPy loop = handle_loop(ctx, self);
+    bridge_pin(ctx, loop, b, wrapper, bit);
+    HPy_Close(ctx, loop);
+}
+
+void handle_unpin(HPyContext *ctx, HPy self, bridge_t *b, unsigned bit)
+{
+    if ((b->pins & ~bit) || !(b->pins & bit)) {
+        b->pins &= ~bit;
+        return;
+    }
+    HPy loop = handle_loop(ctx, self);
+    bridge_unpin(ctx, loop, b, bit);
+    HPy_Close(ctx, loop);
+}
+
 HPy bridge_wrapper(uvcore_t *core, bridge_t *b)
 {
     if (b->pins == 0 || core->ctx == NULL)
@@ -247,9 +271,7 @@ HPy handle_close(HPyContext *ctx, HPy self, HPy wrapper, int reset)
     bridge_t *b = handle_stoppable(ctx, self, &err);
     if (b == NULL)
         return err ? HPy_NULL : HPy_Dup(ctx, ctx->h_None);
-    HPy loop = handle_loop(ctx, self);
-    bridge_pin(ctx, loop, b, wrapper, PIN_CLOSING);
-    HPy_Close(ctx, loop);
+    handle_pin(ctx, self, b, wrapper, PIN_CLOSING);
     bridge_close_with(b->core, b, reset);
     return HPy_Dup(ctx, ctx->h_None);
 }
@@ -365,9 +387,7 @@ static HPy Handle_set_pending_impl(HPyContext *ctx, HPy self, HPy wrapper)
     bridge_t *b = handle_usable(ctx, self);
     if (b == NULL)
         return HPy_NULL;
-    HPy loop = handle_loop(ctx, self);
-    bridge_pin(ctx, loop, b, wrapper, PIN_USER);
-    HPy_Close(ctx, loop);
+    handle_pin(ctx, self, b, wrapper, PIN_USER);
     return HPy_Dup(ctx, ctx->h_None);
 }
 
@@ -380,8 +400,6 @@ static HPy Handle_clear_pending_impl(HPyContext *ctx, HPy self)
         return HPy_Dup(ctx, ctx->h_None);
     if (core_check_thread(ctx, b->core) < 0)
         return HPy_NULL;
-    HPy loop = handle_loop(ctx, self);
-    bridge_unpin(ctx, loop, b, PIN_USER);
-    HPy_Close(ctx, loop);
+    handle_unpin(ctx, self, b, PIN_USER);
     return HPy_Dup(ctx, ctx->h_None);
 }

@@ -45,9 +45,7 @@
             return uv_raise(ctx, rc);                                         \
         if (COUNT && !was_active)                                             \
             b->core->idle_active++;                                           \
-        HPy loop = handle_loop(ctx, self);                                    \
-        bridge_pin(ctx, loop, b, wrapper, PIN_ACTIVE);                        \
-        HPy_Close(ctx, loop);                                                 \
+        handle_pin(ctx, self, b, wrapper, PIN_ACTIVE);                        \
         return HPy_Dup(ctx, ctx->h_None);                                     \
     }                                                                         \
                                                                               \
@@ -61,9 +59,7 @@
         if (COUNT && uv_is_active(&b->u.handle))                              \
             b->core->idle_active--;                                           \
         uv_##lname##_stop(&b->u.lname);                                         \
-        HPy loop = handle_loop(ctx, self);                                    \
-        bridge_unpin(ctx, loop, b, PIN_ACTIVE);                               \
-        HPy_Close(ctx, loop);                                                 \
+        handle_unpin(ctx, self, b, PIN_ACTIVE);                               \
         return HPy_Dup(ctx, ctx->h_None);                                     \
     }                                                                         \
                                                                               \

@@ -58,9 +58,7 @@ static HPy Signal_start_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
     int rc = uv_signal_start(&b->u.signal, signal_cb, (int)signum);
     if (rc < 0)
         return uv_raise(ctx, rc);
-    HPy loop = handle_loop(ctx, self);
-    bridge_pin(ctx, loop, b, args[0], PIN_ACTIVE);
-    HPy_Close(ctx, loop);
+    handle_pin(ctx, self, b, args[0], PIN_ACTIVE);
     return HPy_Dup(ctx, ctx->h_None);
 }
 
@@ -72,9 +70,7 @@ static HPy Signal_stop_impl(HPyContext *ctx, HPy self)
     if (b == NULL)
         return err ? HPy_NULL : HPy_Dup(ctx, ctx->h_None);
     uv_signal_stop(&b->u.signal);
-    HPy loop = handle_loop(ctx, self);
-    bridge_unpin(ctx, loop, b, PIN_ACTIVE);
-    HPy_Close(ctx, loop);
+    handle_unpin(ctx, self, b, PIN_ACTIVE);
     return HPy_Dup(ctx, ctx->h_None);
 }
 

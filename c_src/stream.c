@@ -69,9 +69,7 @@ static HPy Stream_read_start_impl(HPyContext *ctx, HPy self, HPy wrapper)
     int rc = uv_read_start(&b->u.stream, alloc_cb, read_cb);
     if (rc < 0 && rc != UV_EALREADY)
         return uv_raise(ctx, rc);
-    HPy loop = handle_loop(ctx, self);
-    bridge_pin(ctx, loop, b, wrapper, PIN_READING);
-    HPy_Close(ctx, loop);
+    handle_pin(ctx, self, b, wrapper, PIN_READING);
     return HPy_Dup(ctx, ctx->h_None);
 }
 
@@ -83,9 +81,7 @@ static HPy Stream_read_stop_impl(HPyContext *ctx, HPy self)
     if (b == NULL)
         return err ? HPy_NULL : HPy_Dup(ctx, ctx->h_None);
     uv_read_stop(&b->u.stream);
-    HPy loop = handle_loop(ctx, self);
-    bridge_unpin(ctx, loop, b, PIN_READING);
-    HPy_Close(ctx, loop);
+    handle_unpin(ctx, self, b, PIN_READING);
     return HPy_Dup(ctx, ctx->h_None);
 }
 
@@ -122,9 +118,7 @@ static HPy Stream_listen_impl(HPyContext *ctx, HPy self, const HPy *args, size_t
     int rc = uv_listen(&b->u.stream, (int)backlog, connection_cb);
     if (rc < 0)
         return uv_raise(ctx, rc);
-    HPy loop = handle_loop(ctx, self);
-    bridge_pin(ctx, loop, b, args[0], PIN_READING);
-    HPy_Close(ctx, loop);
+    handle_pin(ctx, self, b, args[0], PIN_READING);
     return HPy_Dup(ctx, ctx->h_None);
 }
 

@@ -73,9 +73,7 @@ static HPy Timer_start_impl(HPyContext *ctx, HPy self, const HPy *args, size_t n
     int rc = uv_timer_start(&b->u.timer, timer_cb, timeout, repeat);
     if (rc < 0)
         return uv_raise(ctx, rc);
-    HPy loop = handle_loop(ctx, self);
-    bridge_pin(ctx, loop, b, args[0], PIN_ACTIVE);
-    HPy_Close(ctx, loop);
+    handle_pin(ctx, self, b, args[0], PIN_ACTIVE);
     return HPy_Dup(ctx, ctx->h_None);
 }
 
@@ -87,9 +85,7 @@ static HPy Timer_stop_impl(HPyContext *ctx, HPy self)
     if (b == NULL)
         return err ? HPy_NULL : HPy_Dup(ctx, ctx->h_None);
     uv_timer_stop(&b->u.timer);
-    HPy loop = handle_loop(ctx, self);
-    bridge_unpin(ctx, loop, b, PIN_ACTIVE);
-    HPy_Close(ctx, loop);
+    handle_unpin(ctx, self, b, PIN_ACTIVE);
     return HPy_Dup(ctx, ctx->h_None);
 }
 
@@ -102,12 +98,10 @@ static HPy Timer_again_impl(HPyContext *ctx, HPy self, HPy wrapper)
     int rc = uv_timer_again(&b->u.timer);
     if (rc < 0)
         return uv_raise(ctx, rc);
-    HPy loop = handle_loop(ctx, self);
     if (uv_is_active(&b->u.handle))
-        bridge_pin(ctx, loop, b, wrapper, PIN_ACTIVE);
+        handle_pin(ctx, self, b, wrapper, PIN_ACTIVE);
     else
-        bridge_unpin(ctx, loop, b, PIN_ACTIVE);
-    HPy_Close(ctx, loop);
+        handle_unpin(ctx, self, b, PIN_ACTIVE);
     return HPy_Dup(ctx, ctx->h_None);
 }
 

@@ -247,6 +247,8 @@ bridge_t *handle_usable(HPyContext *ctx, HPy h);
 bridge_t *handle_stoppable(HPyContext *ctx, HPy h, int *err);
 void bridge_pin(HPyContext *ctx, HPy loop, bridge_t *b, HPy wrapper, unsigned bit);
 void bridge_unpin(HPyContext *ctx, HPy loop, bridge_t *b, unsigned bit);
+void handle_pin(HPyContext *ctx, HPy self, bridge_t *b, HPy wrapper, unsigned bit);
+void handle_unpin(HPyContext *ctx, HPy self, bridge_t *b, unsigned bit);
 HPy handle_loop(HPyContext *ctx, HPy h);      /* new handle to the native loop */
 HPy bridge_wrapper(uvcore_t *core, bridge_t *b); /* new handle or HPy_NULL */
 void bridge_close(uvcore_t *core, bridge_t *b); /* uv_close with the common cb */
