@@ -110,8 +110,8 @@ def test_timer_bad_values(loop, bad):
     assert not t.active
 
 
-@pytest.mark.parametrize("bad", [0.0, 1.5, float("nan"), "1", None, object(),
-                                 1j])
+@pytest.mark.parametrize("bad", [0.0, 1.5, float("nan"), "1", "10", None, b"1",
+                                 [1], object(), 1j])
 def test_timer_bad_types(loop, bad):
     t = uv.Timer(loop)
     with pytest.raises(TypeError):
