@@ -29,8 +29,6 @@ def _data(data):
 
 
 def _native(handle):
-    if handle is None:
-        return None
     try:
         return handle._n
     except AttributeError:
@@ -96,13 +94,15 @@ class UVStream(UVHandle):
             data = _data(data)
         request = _new_request(WriteRequest)
         request.stream = self
+        send = None
         if send_stream is not None:
             request.send_stream = send_stream
+            send = _native(send_stream)
         if on_write is None:
-            request._seq = self._n.write(data, _native(send_stream), None)
+            request._seq = self._n.write(data, send, None)
         else:
             request._on_write = _callback(on_write, "on_write")
-            request._seq = self._n.write(data, _native(send_stream), request)
+            request._seq = self._n.write(data, send, request)
         return request
 
     def try_write(self, data):
@@ -190,9 +190,6 @@ class WriteRequest(UVRequest):
         :raises uv.error.ArgumentError: always"""
         raise ArgumentError(StatusCodes.EINVAL, "a write cannot be cancelled; "
                             "close the stream to cancel its pending writes")
-
-    def _complete(self, status):
-        self._on_write(self, status)
 
     def __repr__(self):
         try:
