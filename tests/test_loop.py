@@ -184,18 +184,19 @@ def test_run_once_waits_for_one_event(loop, run_loop):
     a.start(20)
     b.start(5000)
     assert run_loop(loop, mode=RunModes.ONCE) is True
-    elapsed = time.monotonic() - t0
-    assert 0.010 <= elapsed < 2.0          # the poll blocked for the timer
-    # libuv may end a ONCE iteration a fraction of a millisecond before the
-    # timer is due (the poll counts whole milliseconds); the next ONCE
-    # iterations then fire it (run directly: run_loop's guard handle, closed
-    # after each run, would keep the next poll from blocking)
+    assert time.monotonic() - t0 < 2.0
+    # libuv may end a ONCE iteration before the timer is due (the poll
+    # counts whole milliseconds; libuv 1.50 under load was seen returning
+    # after 9.5 ms); the next ONCE iterations then fire it (run directly:
+    # run_loop's guard handle, closed after each run, would keep the next
+    # poll from blocking)
     for _ in range(50):
         if fired:
             break
         loop.run(RunModes.ONCE)
-    assert fired == [a]
-    assert time.monotonic() - t0 < 2.0
+    assert fired == [a]                    # only the due timer, not b
+    elapsed = time.monotonic() - t0
+    assert 0.015 <= elapsed < 2.0          # the loop waited for it
     b.stop()
 
 
