@@ -1,6 +1,12 @@
 /* async.c: uv_async_t.  send() is the one handle operation any thread may
  * call.  A sent Async is pending (PIN_SENT) until its callback runs; several
- * sends may coalesce into one callback. */
+ * sends may coalesce into one callback.
+ *
+ * An Async is active (it keeps the loop running) even when it is not
+ * pending, as long as it exists: someone may send to it.  The loop counts
+ * its open Asyncs (core->asyncs) and, when nothing but Asyncs that are not
+ * pending keeps it alive, asks for a collection before it blocks, so that
+ * one nobody holds is closed on every interpreter (loop.c). */
 #include "uvmod.h"
 
 static void async_cb(uv_async_t *h)
@@ -33,6 +39,8 @@ static HPy Async_new_impl(HPyContext *ctx, HPy type, const HPy *args,
         return uv_raise(ctx, rc);
     }
     bridge_opened(b);
+    b->core->asyncs++;
+    core_note_unpinned(b->core);
     return h;
 }
 

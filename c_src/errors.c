@@ -14,7 +14,8 @@ HPy uv_raise(HPyContext *ctx, int status)
     fn = HPyGlobal_Load(ctx, g_dispatch[D_MAKE_ERROR]);
     if (HPy_IsNull(fn) || HPy_Is(ctx, fn, ctx->h_None)) {
         HPy_Close(ctx, fn);
-        HPyErr_SetString(ctx, ctx->h_OSError, uv_strerror(status));
+        char buf[128];
+        HPyErr_SetString(ctx, ctx->h_OSError, uv_strerror_r(status, buf, sizeof(buf)));
         return HPy_NULL;
     }
     code = HPyLong_FromInt32_t(ctx, status);
@@ -80,9 +81,11 @@ static HPy errors_strerror_impl(HPyContext *ctx, HPy self, HPy arg)
     int64_t code;
     if (arg_int64(ctx, arg, "an int error code is required", &code) < 0)
         return HPy_NULL;
+    char buf[128];
     if (code < INT32_MIN || code > INT32_MAX)
         code = INT32_MIN;
-    return HPyUnicode_FromString(ctx, uv_strerror((int)code));
+    /* the _r form: uv_strerror leaks a string for codes it does not know */
+    return HPyUnicode_FromString(ctx, uv_strerror_r((int)code, buf, sizeof(buf)));
 }
 
 HPyDef_METH(errors_err_name, "err_name", HPyFunc_O,
@@ -92,7 +95,8 @@ static HPy errors_err_name_impl(HPyContext *ctx, HPy self, HPy arg)
     int64_t code;
     if (arg_int64(ctx, arg, "an int error code is required", &code) < 0)
         return HPy_NULL;
+    char buf[128];
     if (code < INT32_MIN || code > INT32_MAX)
         code = INT32_MIN;
-    return HPyUnicode_FromString(ctx, uv_err_name((int)code));
+    return HPyUnicode_FromString(ctx, uv_err_name_r((int)code, buf, sizeof(buf)));
 }

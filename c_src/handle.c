@@ -12,6 +12,7 @@
 
 static void bridge_free(bridge_t *b)
 {
+    stream_free_queue(b);
     free(b);
 }
 
@@ -31,6 +32,7 @@ void bridge_close_cb(uv_handle_t *h)
         HPyField_Store(ctx, core->h_loop, &b->args, HPy_NULL);
     }
     b->pins = 0;
+    core_note_unpinned(core);
     b->prev->next = b->next;
     b->next->prev = b->prev;
     b->prev = b->next = NULL;
@@ -49,18 +51,32 @@ void bridge_close(uvcore_t *core, bridge_t *b)
     bridge_close_with(core, b, 0);
 }
 
+void bridge_closing(uvcore_t *core, bridge_t *b)
+{
+    switch (b->kind) {
+    case K_IDLE:
+        if (uv_is_active(&b->u.handle))
+            core->idle_active--;
+        break;
+    case K_ASYNC:
+        core->asyncs--;
+        break;
+    case K_SIGNAL:
+        signal_stopping(b);
+        break;
+    }
+}
+
 /* uv_close (or uv_tcp_close_reset when reset is set, which may fail) */
 void bridge_close_with(uvcore_t *core, bridge_t *b, int reset)
 {
-    int was_idle = b->kind == K_IDLE && uv_is_active(&b->u.handle);
+    bridge_closing(core, b);
     if (reset) {
         if (uv_tcp_close_reset(&b->u.tcp, bridge_close_cb) < 0)
             uv_close(&b->u.handle, bridge_close_cb);
     } else {
         uv_close(&b->u.handle, bridge_close_cb);
     }
-    if (was_idle)
-        core->idle_active--;
     b->flags |= BF_CLOSING;
     core->closing++;
 }
@@ -99,6 +115,7 @@ void bridge_unpin(HPyContext *ctx, HPy loop, bridge_t *b, unsigned bit)
     if (b->pins == 0) {
         HPyField_Store(ctx, loop, &b->self, HPy_NULL);
         HPyField_Store(ctx, loop, &b->args, HPy_NULL);
+        core_note_unpinned(b->core);
     }
 }
 
@@ -148,7 +165,7 @@ void handle_pin(HPyContext *ctx, HPy self, bridge_t *b, HPy wrapper, unsigned bi
 void handle_unpin(HPyContext *ctx, HPy self, bridge_t *b, unsigned bit)
 {
     if ((b->pins & ~bit) || !(b->pins & bit)) {
-        b->pins &= ~bit;
+        b->pins &= ~bit;      /* still pinned, or was not */
         return;
     }
     HPy loop = handle_loop(ctx, self);
@@ -194,6 +211,30 @@ HPy handle_new(HPyContext *ctx, HPy type, HPy loop, unsigned kind, bridge_t **ou
     HPyField_Store(ctx, h, &o->loop, loop);
     *out = b;
     return h;
+}
+
+unsigned native_handle_kind(HPyContext *ctx, HPy h)
+{
+    unsigned kind = 0;
+    HPy type = HPy_Type(ctx, h);
+    for (unsigned k = 1; k < K_COUNT && kind == 0; k++) {
+        HPy t = HPyGlobal_Load(ctx, g_handle_types[k]);
+        if (HPy_Is(ctx, t, type))
+            kind = k;
+        HPy_Close(ctx, t);
+    }
+    HPy_Close(ctx, type);
+    return kind;
+}
+
+bridge_t *handle_arg(HPyContext *ctx, HPy h, unsigned kinds, const char *what)
+{
+    unsigned kind = native_handle_kind(ctx, h);
+    if (kind == 0 || !(kinds & KIND_BIT(kind))) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, what);
+        return NULL;
+    }
+    return handle_usable(ctx, h);
 }
 
 bridge_t *handle_usable(HPyContext *ctx, HPy h)

@@ -22,6 +22,7 @@
 #include "uvmod.h"
 
 static int default_loop_in_use = 0;
+long g_open_loops = 0;      /* changed with the interpreter lock held */
 
 uvcore_t *loop_core_from(HPyContext *ctx, HPy loop)
 {
@@ -148,10 +149,48 @@ static int poll_may_block(uvcore_t *core)
         && core->idle_active == 0 && core->closing == 0 && !core->fatal;
 }
 
+/* True when the loop is alive only because of Asyncs that are not pending
+ * (nobody sent to them): no request in flight, and every other active,
+ * referenced handle is closing or an internal one. */
+static int only_idle_asyncs_alive(uvcore_t *core)
+{
+    int asyncs = 0;
+    if (core->loop->active_reqs.count != 0)
+        return 0;
+    for (bridge_t *b = core->blist.next; b != &core->blist; b = b->next) {
+        if ((b->flags & BF_CLOSING) || !uv_is_active(&b->u.handle)
+            || !uv_has_ref(&b->u.handle))
+            continue;
+        if (b->kind != K_ASYNC || b->pins)
+            return 0;
+        asyncs++;
+    }
+    return asyncs > 0;
+}
+
+/* Before a poll that may block: if only Asyncs that are not pending keep
+ * the loop alive, a collection finds out whether anybody still holds them.
+ * Those nobody holds are closed (through the close queue, which wakes this
+ * poll), and the loop ends as it does at once on CPython when the last
+ * reference goes.  Looked at only after a bridge stopped being pending or a
+ * request completed, and only on a loop that has Asyncs. */
+static void core_collect_if_only_asyncs(uvcore_t *core)
+{
+    if (core->asyncs == 0 || !core->unpinned || core->ctx == NULL)
+        return;
+    core->unpinned = 0;
+    if (only_idle_asyncs_alive(core)) {
+        gil_ensure(core);
+        core_dispatch(core, D_COLLECT, core->h_wrapper, HPy_NULL, HPy_NULL, 1);
+    }
+}
+
 static void prepare_cb(uv_prepare_t *h)
 {
     uvcore_t *core = h->data;
     core_done_nonblocking(core);
+    if (poll_may_block(core))
+        core_collect_if_only_asyncs(core);
     if (core->ctx && !core->released && poll_may_block(core)) {
         core->tstate = HPy_LeavePythonExecution(core->ctx);
         core->released = 1;
@@ -233,6 +272,7 @@ static uvcore_t *core_new(HPyContext *ctx, int is_default, size_t rbuf_size)
     uv_unref((uv_handle_t *)&core->wakeup);
     uv_unref((uv_handle_t *)&core->prepare);
     uv_unref((uv_handle_t *)&core->check);
+    g_open_loops++;
     return core;
 }
 
@@ -276,6 +316,7 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
     int rc = uv_loop_close(core->loop);
     if (rc == 0) {
         core->closed = 1;
+        g_open_loops--;
         if (core->sigfd[0] >= 0) {
             close(core->sigfd[0]);
             close(core->sigfd[1]);

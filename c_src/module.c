@@ -4,6 +4,7 @@
 
 HPyGlobal g_dispatch[D_COUNT];
 HPyGlobal g_LoopType;
+HPyGlobal g_handle_types[K_COUNT];
 
 /* the names of the dispatch helpers, in the order of the D_* enum */
 static const char *dispatch_names[D_COUNT] = {
@@ -12,7 +13,7 @@ static const char *dispatch_names[D_COUNT] = {
     [D_CLOSED] = "closed", [D_LATER] = "later", [D_ERROR] = "error",
     [D_MAKE_ERROR] = "make_error", [D_READ] = "read",
     [D_CONNECTION] = "connection", [D_REQUEST] = "request",
-    [D_WRITE_DONE] = "write_done",
+    [D_WRITE_DONE] = "write_done", [D_COLLECT] = "collect",
 };
 
 HPyDef_METH(mod_setup, "_setup", HPyFunc_O,
@@ -66,6 +67,13 @@ static HPy mod_version_impl(HPyContext *ctx, HPy self)
     return HPyLong_FromUInt32_t(ctx, uv_version());
 }
 
+HPyDef_METH(mod_open_loops, "open_loops", HPyFunc_NOARGS,
+            .doc = "open_loops() -> int: native loops not closed yet (collected ones are)")
+static HPy mod_open_loops_impl(HPyContext *ctx, HPy self)
+{
+    return HPyLong_FromInt64_t(ctx, g_open_loops);
+}
+
 HPyDef_METH(mod_hrtime, "hrtime", HPyFunc_NOARGS, .doc = "hrtime() -> ns")
 static HPy mod_hrtime_impl(HPyContext *ctx, HPy self)
 {
@@ -85,22 +93,30 @@ static int add_int(HPyContext *ctx, HPy mod, const char *name, long value)
 HPyDef_SLOT(mod_exec, HPy_mod_exec)
 static int mod_exec_impl(HPyContext *ctx, HPy mod)
 {
-    static struct { const char *name; HPyType_Spec *spec; } types[] = {
-        {"Loop", &Loop_spec}, {"Timer", &Timer_spec}, {"Idle", &Idle_spec},
-        {"Prepare", &Prepare_spec}, {"Check", &Check_spec},
-        {"Async", &Async_spec}, {"Signal", &Signal_spec}, {"TCP", &TCP_spec},
-        {"ShutdownRequest", &ShutdownRequest_spec},
-        {"ConnectRequest", &ConnectRequest_spec},
+    /* kind: the handle kind of a native handle type (0: not a handle) */
+    static struct { const char *name; HPyType_Spec *spec; unsigned kind; } types[] = {
+        {"Loop", &Loop_spec, 0},
+        {"Timer", &Timer_spec, K_TIMER}, {"Idle", &Idle_spec, K_IDLE},
+        {"Prepare", &Prepare_spec, K_PREPARE}, {"Check", &Check_spec, K_CHECK},
+        {"Async", &Async_spec, K_ASYNC}, {"Signal", &Signal_spec, K_SIGNAL},
+        {"TCP", &TCP_spec, K_TCP},
+        {"ShutdownRequest", &ShutdownRequest_spec, 0},
+        {"ConnectRequest", &ConnectRequest_spec, 0},
     };
+    for (int k = 0; k < K_COUNT; k++)
+        HPyGlobal_Store(ctx, &g_handle_types[k], ctx->h_None);
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         if (!HPyHelpers_AddType(ctx, mod, types[i].name, types[i].spec, NULL))
             return -1;
+        HPy t = HPy_GetAttr_s(ctx, mod, types[i].name);
+        if (HPy_IsNull(t))
+            return -1;
+        if (types[i].spec == &Loop_spec)
+            HPyGlobal_Store(ctx, &g_LoopType, t);
+        else if (types[i].kind)
+            HPyGlobal_Store(ctx, &g_handle_types[types[i].kind], t);
+        HPy_Close(ctx, t);
     }
-    HPy lt = HPy_GetAttr_s(ctx, mod, "Loop");
-    if (HPy_IsNull(lt))
-        return -1;
-    HPyGlobal_Store(ctx, &g_LoopType, lt);
-    HPy_Close(ctx, lt);
     for (int i = 0; i < D_COUNT; i++)
         HPyGlobal_Store(ctx, &g_dispatch[i], ctx->h_None);
 
@@ -134,11 +150,12 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
 
 static HPyDef *module_defines[] = {
     &mod_exec, &mod_setup, &mod_dispatch_names, &mod_version, &mod_hrtime,
+    &mod_open_loops,
     &errors_error_table, &errors_strerror, &errors_err_name,
     NULL
 };
 
-static HPyGlobal *module_globals[D_COUNT + 2] = { NULL };
+static HPyGlobal *module_globals[D_COUNT + K_COUNT + 2] = { NULL };
 
 static HPyModuleDef moduledef = {
     .doc = "The native layer of uv: libuv handles, requests and the loop core.",
@@ -151,11 +168,13 @@ static HPyModuleDef moduledef = {
  * interpreter reads the module definition */
 __attribute__((constructor)) static void fill_globals(void)
 {
-    int i;
+    int i, n = 0;
     for (i = 0; i < D_COUNT; i++)
-        module_globals[i] = &g_dispatch[i];
-    module_globals[D_COUNT] = &g_LoopType;
-    module_globals[D_COUNT + 1] = NULL;
+        module_globals[n++] = &g_dispatch[i];
+    for (i = 0; i < K_COUNT; i++)
+        module_globals[n++] = &g_handle_types[i];
+    module_globals[n++] = &g_LoopType;
+    module_globals[n] = NULL;
 }
 
 HPy_MODINIT(_uv, moduledef)

@@ -79,6 +79,8 @@ void reqb_complete(reqb_t *r, int status)
     uvcore_t *core = r->core;
     HPyContext *ctx;
     HPy w = HPy_NULL;
+    /* r may be freed below: what the callback needs is read first */
+    int which = r->kind == UV_WRITE ? D_WRITE_DONE : D_REQUEST;
     gil_ensure(core);
     ctx = core->ctx;
     if (ctx && (r->flags & RF_PINNED)) {
@@ -93,13 +95,13 @@ void reqb_complete(reqb_t *r, int status)
     free(r->mem);
     r->mem = NULL;
     if (r->stream)
-        r->stream->wdone++;      /* writes complete in the order they started */
+        stream_write_done(r);    /* writes complete in the order they started */
+    core_note_unpinned(core);
     if (!(r->flags & RF_OBJ_ALIVE))
         reqb_free(r);        /* a pinned request always has a live object */
     if (!HPy_IsNull(w)) {
         HPy st = HPyLong_FromInt32_t(ctx, status);
-        core_dispatch(core, r->kind == UV_WRITE ? D_WRITE_DONE : D_REQUEST,
-                      w, st, HPy_NULL, 2);
+        core_dispatch(core, which, w, st, HPy_NULL, 2);
         HPy_Close(ctx, st);
         HPy_Close(ctx, w);
     }

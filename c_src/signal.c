@@ -1,5 +1,54 @@
-/* signal.c: uv_signal_t.  A started signal handle is pending. */
+/* signal.c: uv_signal_t.  A started signal handle is pending.
+ *
+ * When the last libuv signal handle of the process stops watching a signal,
+ * libuv sets its disposition to SIG_DFL: a process that had a handler for it
+ * (Python's own, which raises KeyboardInterrupt for SIGINT) would then be
+ * killed by the next one.  So the disposition found when the first uv handle
+ * starts watching a signal is saved, and put back when the last one stops,
+ * however it stops: stop(), close(), the handle or its loop being collected,
+ * Loop.close().  This runs without Python (it may run from a destructor). */
+#include <signal.h>
 #include "uvmod.h"
+
+#define NSIGNALS 65
+static uv_once_t sig_once = UV_ONCE_INIT;
+static uv_mutex_t sig_lock;
+static int sig_watchers[NSIGNALS];             /* uv handles per signal */
+static struct sigaction sig_saved[NSIGNALS];  /* disposition before them */
+
+static void sig_init(void)
+{
+    if (uv_mutex_init(&sig_lock) != 0)
+        abort();
+}
+
+static void sig_watch(int signum)
+{
+    uv_once(&sig_once, sig_init);
+    uv_mutex_lock(&sig_lock);
+    if (sig_watchers[signum]++ == 0)
+        sigaction(signum, NULL, &sig_saved[signum]);
+    uv_mutex_unlock(&sig_lock);
+}
+
+/* after libuv stopped watching signum for one handle */
+static void sig_unwatch(int signum)
+{
+    uv_once(&sig_once, sig_init);
+    uv_mutex_lock(&sig_lock);
+    if (--sig_watchers[signum] == 0)
+        sigaction(signum, &sig_saved[signum], NULL);
+    uv_mutex_unlock(&sig_lock);
+}
+
+void signal_stopping(bridge_t *b)
+{
+    if (uv_is_active(&b->u.handle)) {
+        int signum = b->u.signal.signum;
+        uv_signal_stop(&b->u.signal);
+        sig_unwatch(signum);
+    }
+}
 
 static void signal_cb(uv_signal_t *h, int signum)
 {
@@ -53,11 +102,24 @@ static HPy Signal_start_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
         }
         return HPy_NULL;
     }
-    if (signum <= 0 || signum >= 65)
+    if (signum <= 0 || signum >= NSIGNALS)
         return uv_raise(ctx, UV_EINVAL);
+    int old = uv_is_active(&b->u.handle) ? b->u.signal.signum : 0;
+    if (old != signum)
+        sig_watch((int)signum);
+    /* for another signal, libuv stops watching the old one first, even
+     * when it then fails */
     int rc = uv_signal_start(&b->u.signal, signal_cb, (int)signum);
-    if (rc < 0)
+    if (old != signum) {
+        if (old)
+            sig_unwatch(old);
+        if (rc < 0)
+            sig_unwatch((int)signum);
+    }
+    if (rc < 0) {
+        handle_unpin(ctx, self, b, PIN_ACTIVE);
         return uv_raise(ctx, rc);
+    }
     handle_pin(ctx, self, b, args[0], PIN_ACTIVE);
     return HPy_Dup(ctx, ctx->h_None);
 }
@@ -69,7 +131,7 @@ static HPy Signal_stop_impl(HPyContext *ctx, HPy self)
     bridge_t *b = handle_stoppable(ctx, self, &err);
     if (b == NULL)
         return err ? HPy_NULL : HPy_Dup(ctx, ctx->h_None);
-    uv_signal_stop(&b->u.signal);
+    signal_stopping(b);
     handle_unpin(ctx, self, b, PIN_ACTIVE);
     return HPy_Dup(ctx, ctx->h_None);
 }

@@ -128,11 +128,12 @@ static HPy Stream_accept_impl(HPyContext *ctx, HPy self, HPy client)
     bridge_t *b = handle_usable(ctx, self);
     if (b == NULL)
         return HPy_NULL;
-    bridge_t *c = handle_usable(ctx, client);
+    bridge_t *c = handle_arg(ctx, client, KINDS_STREAM,
+                             "accept needs a native stream (TCP, Pipe or TTY)");
     if (c == NULL)
         return HPy_NULL;
-    if (!stream_kind(c->kind) || c->core != b->core) {
-        HPyErr_SetString(ctx, ctx->h_TypeError,
+    if (c->core != b->core) {
+        HPyErr_SetString(ctx, ctx->h_ValueError,
                          "accept needs a stream on the same loop");
         return HPy_NULL;
     }
@@ -202,8 +203,8 @@ static int bufset_init(HPyContext *ctx, bufset_t *bs, HPy data)
     bs->total = 0;
     if (HPyBytes_Check(ctx, data)) {
         bs->items[0] = HPy_Dup(ctx, data);
-        bs->bufs[0] = uv_buf_init((char *)HPyBytes_AS_STRING(ctx, data),
-                                  (unsigned int)HPyBytes_GET_SIZE(ctx, data));
+        bs->bufs[0] = buf_make((char *)HPyBytes_AS_STRING(ctx, data),
+                               (size_t)HPyBytes_GET_SIZE(ctx, data));
         bs->n = 1;
         bs->total = bs->bufs[0].len;
         return 0;
@@ -239,8 +240,8 @@ static int bufset_init(HPyContext *ctx, bufset_t *bs, HPy data)
             HPyErr_SetString(ctx, ctx->h_TypeError, "data items must be bytes");
             return -1;
         }
-        bs->bufs[i] = uv_buf_init((char *)HPyBytes_AS_STRING(ctx, item),
-                                  (unsigned int)HPyBytes_GET_SIZE(ctx, item));
+        bs->bufs[i] = buf_make((char *)HPyBytes_AS_STRING(ctx, item),
+                               (size_t)HPyBytes_GET_SIZE(ctx, item));
         bs->total += bs->bufs[i].len;
     }
     return 0;
@@ -284,18 +285,63 @@ static HPy Stream_try_write_impl(HPyContext *ctx, HPy self, HPy data)
     return HPyLong_FromInt32_t(ctx, n);
 }
 
-/* ---- write and shutdown requests ---- */
+/* ---- write and shutdown requests ----
+ * A write has no native object: uv.WriteRequest is a Python object (HPy
+ * objects with a destructor cost over a microsecond each to create on PyPy).
+ * Writes of a stream complete in the order they started, so a request knows
+ * it is finished when the stream's count of completed writes reaches its
+ * number.  A request with on_write is pinned in the reqb until then; the
+ * stream keeps its writes in flight in a ring indexed by their numbers, so
+ * that on_write can be set on any of them in constant time. */
+
+void stream_write_done(reqb_t *r)
+{
+    bridge_t *b = r->stream;
+    b->wq[b->wq_head] = NULL;
+    b->wq_head = (b->wq_head + 1) % b->wq_cap;
+    b->wdone++;
+    r->stream = NULL;
+}
+
+void stream_free_queue(bridge_t *b)
+{
+    free(b->wq);
+    b->wq = NULL;
+    b->wq_cap = 0;
+}
+
+/* room for one more write in the ring; -1 when out of memory */
+static int stream_queue_reserve(bridge_t *b)
+{
+    size_t n = (size_t)(b->wseq - b->wdone);
+    if (n < b->wq_cap)
+        return 0;
+    size_t cap = b->wq_cap ? b->wq_cap * 2 : 8;
+    reqb_t **q = malloc(cap * sizeof(reqb_t *));
+    if (q == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        q[i] = b->wq[(b->wq_head + i) % b->wq_cap];
+    free(b->wq);
+    b->wq = q;
+    b->wq_cap = cap;
+    b->wq_head = 0;
+    return 0;
+}
 
 static void write_cb(uv_write_t *req, int status)
 {
     reqb_libuv_done(req->data, status);
 }
 
-/* A write has no native object: uv.WriteRequest is a Python object (HPy
- * objects with a destructor cost over a microsecond each to create on PyPy).
- * Writes of a stream complete in the order they started, so a request knows
- * it is finished when the stream's count of completed writes reaches its
- * number.  A request with on_write is pinned in the reqb until then. */
+/* the write in flight whose number is seq, or NULL */
+static reqb_t *stream_write_of(bridge_t *b, uint64_t seq)
+{
+    if (seq <= b->wdone || seq > b->wseq)
+        return NULL;
+    return b->wq[(b->wq_head + (size_t)(seq - b->wdone - 1)) % b->wq_cap];
+}
+
 HPyDef_METH(Stream_write, "write", HPyFunc_VARARGS,
             .doc = "write(data, send_stream_native_or_None, request_or_None) -> seq\n"
                    "A request given is called back (write_done) once written.")
@@ -313,13 +359,15 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
     if (b == NULL)
         return HPy_NULL;
     if (!HPy_Is(ctx, args[1], ctx->h_None)) {
-        send = handle_usable(ctx, args[1]);
+        send = handle_arg(ctx, args[1],
+                          KIND_BIT(K_TCP) | KIND_BIT(K_PIPE) | KIND_BIT(K_UDP),
+                          "send_stream must be a native TCP, Pipe or UDP handle");
         if (send == NULL)
             return HPy_NULL;
     }
     if (bufset_init(ctx, &bs, args[0]) < 0)
         return HPy_NULL;
-    reqb_t *r = reqb_alloc(b->core, UV_WRITE);
+    reqb_t *r = stream_queue_reserve(b) < 0 ? NULL : reqb_alloc(b->core, UV_WRITE);
     if (r == NULL) {
         bufset_release(ctx, &bs);
         return HPyErr_NoMemory(ctx);
@@ -337,7 +385,7 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
             free(r);
             return HPyErr_NoMemory(ctx);
         }
-        uv_buf_t buf = uv_buf_init(r->mem, (unsigned int)len);
+        uv_buf_t buf = buf_make(r->mem, len);
         rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
                        send ? &send->u.stream : NULL, write_cb);
         if (rc < 0) {
@@ -352,6 +400,7 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
     bufset_release(ctx, &bs);
     r->stream = b;
     r->seq = ++b->wseq;
+    b->wq[(b->wq_head + (size_t)(r->seq - b->wdone - 1)) % b->wq_cap] = r;
     if (HPy_IsNull(req)) {
         reqb_start(ctx, HPy_NULL, r, HPy_NULL);
     } else {
@@ -385,17 +434,12 @@ static HPy Stream_pin_write_impl(HPyContext *ctx, HPy self, const HPy *args, siz
         return HPy_Dup(ctx, ctx->h_None);          /* done already */
     if (core_check_thread(ctx, b->core) < 0)
         return HPy_NULL;
-    uvcore_t *core = b->core;
-    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next) {
-        if (r->stream == b && r->seq == seq) {
-            if (!(r->flags & RF_PINNED)) {
-                HPy loop = handle_loop(ctx, self);
-                HPyField_Store(ctx, loop, &r->self, args[1]);
-                HPy_Close(ctx, loop);
-                r->flags |= RF_PINNED;
-            }
-            break;
-        }
+    reqb_t *r = stream_write_of(b, seq);
+    if (r != NULL && !(r->flags & RF_PINNED)) {
+        HPy loop = handle_loop(ctx, self);
+        HPyField_Store(ctx, loop, &r->self, args[1]);
+        HPy_Close(ctx, loop);
+        r->flags |= RF_PINNED;
     }
     return HPy_Dup(ctx, ctx->h_None);
 }
@@ -423,7 +467,8 @@ static HPy ShutdownRequest_start_impl(HPyContext *ctx, HPy self, const HPy *args
     reqb_t *r = request_unstarted(ctx, self);
     if (r == NULL)
         return HPy_NULL;
-    bridge_t *b = handle_usable(ctx, args[1]);
+    bridge_t *b = handle_arg(ctx, args[1], KINDS_STREAM,
+                             "shutdown needs a native stream (TCP, Pipe or TTY)");
     if (b == NULL)
         return HPy_NULL;
     int rc = uv_shutdown(&r->u.shutdown, &b->u.stream, shutdown_cb);

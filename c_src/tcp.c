@@ -78,15 +78,18 @@ HPyDef_SLOT(TCP_new, HPy_tp_new)
 static HPy TCP_new_impl(HPyContext *ctx, HPy type, const HPy *args,
                         HPy_ssize_t nargs, HPy kw)
 {
-    HPy loop;
-    unsigned int flags = 0;
+    HPy loop, hflags = HPy_NULL;
+    int64_t flags = 0;
     bridge_t *b;
-    if (!HPyArg_Parse(ctx, NULL, args, nargs, "O|I", &loop, &flags))
+    if (!HPyArg_Parse(ctx, NULL, args, nargs, "O|O", &loop, &hflags))
+        return HPy_NULL;
+    if (!HPy_IsNull(hflags)
+        && arg_int_range(ctx, hflags, "flags must be an int", 0, UINT32_MAX, &flags) < 0)
         return HPy_NULL;
     HPy h = handle_new(ctx, type, loop, K_TCP, &b);
     if (HPy_IsNull(h))
         return HPy_NULL;
-    int rc = uv_tcp_init_ex(b->core->loop, &b->u.tcp, flags);
+    int rc = uv_tcp_init_ex(b->core->loop, &b->u.tcp, (unsigned int)flags);
     if (rc < 0) {
         HPy_Close(ctx, h);
         return uv_raise(ctx, rc);
@@ -122,7 +125,7 @@ static HPy TCP_bind_impl(HPyContext *ctx, HPy self, const HPy *args, size_t narg
     }
     bridge_t *b = handle_usable(ctx, self);
     if (b == NULL || sockaddr_from_args(ctx, args, &ss) < 0
-        || arg_int64(ctx, args[4], "flags must be an int", &flags) < 0)
+        || arg_int_range(ctx, args[4], "flags must be an int", 0, UINT32_MAX, &flags) < 0)
         return HPy_NULL;
     int rc = uv_tcp_bind(&b->u.tcp, (struct sockaddr *)&ss, (unsigned int)flags);
     if (rc == 0 && b->u.tcp.delayed_error) {
@@ -279,13 +282,9 @@ static HPy ConnectRequest_start_tcp_impl(HPyContext *ctx, HPy self, const HPy *a
     reqb_t *r = request_unstarted(ctx, self);
     if (r == NULL)
         return HPy_NULL;
-    bridge_t *b = handle_usable(ctx, args[1]);
+    bridge_t *b = handle_arg(ctx, args[1], KIND_BIT(K_TCP), "start_tcp needs a native TCP handle");
     if (b == NULL || sockaddr_from_args(ctx, args + 2, &ss) < 0)
         return HPy_NULL;
-    if (b->kind != K_TCP) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "start_tcp needs a TCP handle");
-        return HPy_NULL;
-    }
     int rc = uv_tcp_connect(&r->u.connect, &b->u.tcp, (struct sockaddr *)&ss, connect_cb);
     return request_started(ctx, self, r, args[0], rc);
 }

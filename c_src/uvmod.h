@@ -63,7 +63,11 @@
 enum {
     K_ASYNC = 1, K_IDLE, K_PREPARE, K_CHECK, K_TIMER, K_SIGNAL,
     K_TCP, K_PIPE, K_TTY, K_UDP, K_POLL, K_PROCESS, K_FSEVENT, K_FSPOLL,
+    K_COUNT
 };
+#define KIND_BIT(k)   (1u << (k))
+#define KINDS_STREAM  (KIND_BIT(K_TCP) | KIND_BIT(K_PIPE) | KIND_BIT(K_TTY))
+#define KINDS_ANY     (~0u)
 
 /* ---- why a handle is pending (pin bits) ---- */
 enum {
@@ -97,6 +101,10 @@ struct bridge_s {
     unsigned flags;
     unsigned pins;
     uint64_t wseq, wdone;    /* writes started / completed (in order) */
+    /* the writes in flight, oldest first, in a ring: their numbers are
+     * wdone+1 .. wseq, so write n is at (wq_head + n - wdone - 1) % wq_cap */
+    reqb_t **wq;
+    size_t wq_cap, wq_head;
 };
 
 struct reqb_s {
@@ -121,7 +129,7 @@ enum { RF_INFLIGHT = 1u << 0, RF_OBJ_ALIVE = 1u << 1, RF_DONE = 1u << 2,
 enum {
     D_IDLE, D_PREPARE, D_CHECK, D_TIMEOUT, D_WAKEUP, D_SIGNAL, D_CLOSED,
     D_LATER, D_ERROR, D_MAKE_ERROR,
-    D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE,
+    D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE, D_COLLECT,
     D_COUNT
 };
 
@@ -155,6 +163,11 @@ struct uvcore_s {
     /* why the poll will not block */
     int idle_active;
     int closing;
+    /* Asyncs that are open and not closing: an Async is active while not
+     * pending, so only a collection can tell whether one that nobody holds
+     * is what keeps the loop alive (core_collect_if_only_asyncs) */
+    int asyncs;
+    int unpinned;              /* a bridge stopped being pending since the last look */
     /* requests completed without libuv (a write sent at once): their
      * callbacks run from the idle phase of the next iteration */
     uv_idle_t done_idle;
@@ -184,9 +197,11 @@ HPyType_HELPERS(RequestObject)
 
 
 
-/* ---- globals set by _uv._setup() ---- */
-extern HPyGlobal g_dispatch[D_COUNT];
+/* ---- globals ---- */
+extern HPyGlobal g_dispatch[D_COUNT];      /* set by _uv._setup() */
 extern HPyGlobal g_LoopType;
+extern HPyGlobal g_handle_types[K_COUNT];  /* the native type of each kind */
+extern long g_open_loops;                  /* native loops not closed yet */
 
 /* ---- errors.c ---- */
 /* raise the uv exception for a libuv status (negative) and return HPy_NULL */
@@ -221,6 +236,12 @@ void bridge_dispatch1(uvcore_t *core, bridge_t *b, int which);
 uvcore_t *loop_core_from(HPyContext *ctx, HPy loop);  /* NULL + error */
 
 /* ---- handle.c ---- */
+/* K_x if h is a native handle object (of any kind), 0 otherwise */
+unsigned native_handle_kind(HPyContext *ctx, HPy h);
+/* the bridge of a native handle given as an argument: checks that h is a
+ * native handle of one of `kinds` (KIND_BIT mask; TypeError naming `what`)
+ * and that it is usable (as handle_usable) */
+bridge_t *handle_arg(HPyContext *ctx, HPy h, unsigned kinds, const char *what);
 #define HANDLE_COMMON_DEFINES \
     &Handle_close, &Handle_is_active, &Handle_is_closing, &Handle_is_closed, \
     &Handle_ref, &Handle_unref, &Handle_has_ref, &Handle_fileno, \
@@ -252,6 +273,12 @@ void handle_unpin(HPyContext *ctx, HPy self, bridge_t *b, unsigned bit);
 HPy handle_loop(HPyContext *ctx, HPy h);      /* new handle to the native loop */
 HPy bridge_wrapper(uvcore_t *core, bridge_t *b); /* new handle or HPy_NULL */
 void bridge_close(uvcore_t *core, bridge_t *b); /* uv_close with the common cb */
+/* called just before any uv_close of a bridge: the per-kind bookkeeping
+ * (idle count, Async count, a signal's disposition) */
+void bridge_closing(uvcore_t *core, bridge_t *b);
+/* a bridge stopped being pending: the loop may have to look for Asyncs
+ * that nobody holds (see uvcore_s.asyncs) */
+static inline void core_note_unpinned(uvcore_t *core) { core->unpinned = 1; }
 
 /* ---- request.c ---- */
 extern HPyDef Request_cancel, Request_is_finished, Request_traverse,
@@ -298,9 +325,18 @@ extern HPyDef Stream_read_start, Stream_read_stop, Stream_try_write, Stream_list
     Stream_accept, Stream_is_readable, Stream_is_writable, Stream_write_queue_size,
     Stream_write, Stream_writes_done, Stream_pin_write;
 int stream_kind(unsigned kind);
+/* a write of r->stream completed (the oldest in flight): unlink it */
+void stream_write_done(reqb_t *r);
+/* the stream's write queue, freed with its bridge */
+void stream_free_queue(bridge_t *b);
 /* sockaddr from (host, port, flowinfo, scope_id) objects; -1 + error */
 int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage *ss);
 HPy sockaddr_to_tuple(HPyContext *ctx, const struct sockaddr *sa);
+
+/* ---- signal.c ---- */
+/* a signal handle stops watching signum: put back the process's own
+ * disposition of it once no uv signal handle of any loop watches it */
+void signal_stopping(bridge_t *b);
 
 /* ---- per-kind types ---- */
 extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
@@ -319,5 +355,30 @@ static inline int arg_int64(HPyContext *ctx, HPy h, const char *what, int64_t *o
         return -1;
     return 0;
 }
+
+/* an int in [lo, hi]: TypeError (message `what`) for a non-int,
+ * OverflowError outside the range */
+static inline int arg_int_range(HPyContext *ctx, HPy h, const char *what,
+                                int64_t lo, int64_t hi, int64_t *out)
+{
+    if (arg_int64(ctx, h, what, out) < 0)
+        return -1;
+    if (*out < lo || *out > hi) {
+        HPyErr_SetString(ctx, ctx->h_OverflowError, "integer out of range");
+        return -1;
+    }
+    return 0;
+}
+
+/* a uv_buf_t of any length: uv_buf_init takes an unsigned int length, which
+ * would cut a buffer of 4 GiB or more */
+static inline uv_buf_t buf_make(char *base, size_t len)
+{
+    uv_buf_t b;
+    b.base = base;
+    b.len = len;
+    return b;
+}
+#define uv_buf_init uv_forbidden__uv_buf_init__truncates_at_4GiB__use_buf_make
 
 #endif

@@ -11,6 +11,7 @@ They are installed once with ``_uv._setup`` when ``uv`` is imported, and are
 kept as small as possible: they run for every callback.
 """
 from ._loader import _uv
+from .common import collect_garbage
 from .error import StatusCodes, _make_error
 
 _status = StatusCodes.get
@@ -121,6 +122,15 @@ def write_done(req, status):
 def later(loop):
     try:
         loop._run_later()
+    except BaseException as exc:
+        return exc
+
+
+def collect(loop):
+    """Only Asyncs nobody sent to keep *loop* alive: collect garbage, so that
+    those nobody holds are closed (see uv.common.collect_garbage)."""
+    try:
+        collect_garbage()
     except BaseException as exc:
         return exc
 

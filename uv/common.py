@@ -5,11 +5,14 @@ Interpreter and platform flags, the no-op default callback and
 imports nothing from ``uv`` so that every other module can use it.
 """
 import enum
+import gc
+import operator
 import os
 import sys
 
 __all__ = ["is_py2", "is_py3", "is_pypy", "is_cpython", "is_posix", "is_nt",
-           "is_linux", "is_win32", "dummy_callback", "Enumeration"]
+           "is_linux", "is_win32", "dummy_callback", "Enumeration",
+           "collect_garbage"]
 
 #: Always ``False``: ``uv`` runs on Python 3 only (kept for compatibility).
 is_py2 = sys.version_info[0] == 2
@@ -45,11 +48,23 @@ class Enumeration(enum.IntEnum):
 
     @classmethod
     def get(cls, value):
-        """The member whose value is *value*, or ``int(value)`` if none is."""
-        try:
-            member = cls._value2member_map_.get(value)
-        except TypeError:  # unhashable
-            member = None
+        """The member whose value is *value*, or ``int(value)`` if none is.
+
+        :raises TypeError: *value* is not an integer"""
+        if type(value) is not int:
+            value = operator.index(value)
+        member = cls._value2member_map_.get(value)
         if member is None:
             return int(value)
         return member
+
+
+def collect_garbage():
+    """A full garbage collection whose destructors have run when it returns.
+
+    Used where ``uv`` must know whether an object is still reachable (an
+    Async nobody sent to, handles left open at ``Loop.close()``, loops that
+    were dropped without being closed): the answer must not depend on when
+    the interpreter's collector happens to run.  One full collection frees
+    the native objects it finds unreachable, on CPython and on PyPy."""
+    gc.collect()

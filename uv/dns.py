@@ -59,6 +59,11 @@ def _sockaddr(address):
                         "scope_id) tuple, not a tuple of %d items" % len(address))
     if not isinstance(host, str):
         raise TypeError("the host must be a str, not %s" % type(host).__name__)
+    if not host.isascii() or "\0" in host:
+        # a numeric address is ASCII; this also keeps lone surrogates and
+        # NULs away from the native layer, the same way on every interpreter
+        raise ArgumentError(StatusCodes.EINVAL,
+                            "not a numeric IPv4 or IPv6 address: %r" % (host,))
     for name, value, top in (("port", port, 65535), ("flowinfo", flowinfo, 0xffffffff),
                              ("scope_id", scope_id, 0xffffffff)):
         if not isinstance(value, int) or isinstance(value, bool):

@@ -21,6 +21,7 @@ libuv's message, so ``str(error)`` reads like an ``OSError``:
 """
 import builtins
 import errno as _errno
+from operator import index as _index
 import socket as _socket
 
 from uv._loader import _uv
@@ -73,9 +74,13 @@ class _StatusCodes(Enumeration):
     @classmethod
     def get(cls, code):
         """The member for *code*: ``SUCCESS`` for a falsy code (0, None), the
-        plain int for a code this libuv does not list."""
+        plain int for a code this libuv does not list.
+
+        :raises TypeError: *code* is not an integer"""
         if not code:
             return _SUCCESS
+        if type(code) is not int:
+            code = _index(code)
         member = cls._value2member_map_.get(code)
         if member is None:
             return int(code)

@@ -2,7 +2,7 @@
 from .abstract import Handle
 from .common import dummy_callback
 from .error import LoopClosedError
-from .loop import Allocator, DefaultAllocator, Loop
+from .loop import Allocator, DefaultAllocator, Loop, retry_after_collect
 
 __all__ = ["UVHandle"]
 
@@ -24,7 +24,7 @@ class UVHandle(object):
             loop = Loop.get_current()
         elif not isinstance(loop, Loop):
             raise TypeError("loop must be a uv.Loop, not %s" % type(loop).__name__)
-        self._n = self._native(loop._n, *arguments)
+        self._n = retry_after_collect(self._native, loop._n, *arguments)
         self._loop = loop
         self.on_closed = dummy_callback
         #: User-specific data of any type.

@@ -8,8 +8,8 @@ import traceback
 import weakref
 
 from ._loader import _uv
-from .common import Enumeration
-from .error import ResourceBusyError, StatusCodes
+from .common import Enumeration, collect_garbage
+from .error import ResourceBusyError, StatusCodes, TooManyOpenFilesError
 
 __all__ = ["Loop", "RunModes", "Allocator", "DefaultAllocator"]
 
@@ -67,6 +67,36 @@ def default_excepthook(loop, exc_type, exc_value, exc_traceback):
     loop.stop()
 
 
+def retry_after_collect(fn, *args):
+    """``fn(*args)``; when that runs out of file descriptors, collect
+    garbage once (which closes the loops and handles that were dropped
+    without being closed: on PyPy they keep their fds until a collection)
+    and call it again."""
+    try:
+        return fn(*args)
+    except TooManyOpenFilesError:
+        collect_garbage()
+    return fn(*args)
+
+
+# Each native loop holds 4 file descriptors until it is closed or
+# collected.  Loops dropped without close() are collected at once by
+# CPython's reference counting, but only by a collection on PyPy (or on
+# CPython, when they are in a reference cycle): a collection runs whenever
+# the number of loops not closed doubles (from 32 on), so that creating
+# loops never fails because of dropped ones.
+_COLLECT_MIN = 32
+_collect_at = _COLLECT_MIN
+
+
+def _native_loop(default, buffer_size):
+    global _collect_at
+    if _uv.open_loops() >= _collect_at:
+        collect_garbage()
+        _collect_at = max(_COLLECT_MIN, 2 * _uv.open_loops())
+    return retry_after_collect(_uv.Loop, default, buffer_size)
+
+
 _local = threading.local()
 _main_thread = threading.main_thread()
 _default_lock = threading.Lock()
@@ -84,7 +114,7 @@ class Loop(object):
     _default = None
 
     def __init__(self, allocator=None, buffer_size=65536, default=False):
-        self._n = _uv.Loop(bool(default), buffer_size)
+        self._n = _native_loop(bool(default), buffer_size)
         self._handles = weakref.WeakSet()
         self._later = collections.deque()
         self._interrupt = None
@@ -168,6 +198,12 @@ class Loop(object):
             return
         n.check_closable()
         busy = [h for h in list(self._handles) if not h.closed]
+        if busy:
+            # which of them does the user still hold?  Ask the collector, so
+            # that the answer is the same on every interpreter
+            del busy
+            collect_garbage()
+            busy = [h for h in list(self._handles) if not h.closed]
         if busy:
             raise ResourceBusyError(
                 StatusCodes.EBUSY,

@@ -3,6 +3,7 @@ from ._loader import _uv
 from .common import Enumeration
 from .dns import AddressFamilies, _address, _sockaddr
 from .error import ArgumentError, BadFileDescriptorError, StatusCodes
+from .loop import retry_after_collect
 from .stream import ConnectRequest, UVStream
 
 __all__ = ["TCP", "TCPFlags", "TCPConnectRequest"]
@@ -21,7 +22,7 @@ class TCPConnectRequest(ConnectRequest):
     def __init__(self, tcp, address, on_connect=None):
         ConnectRequest.__init__(self, tcp, on_connect)
         self.address = address
-        self._n.start_tcp(self, tcp._n, *_sockaddr(address))
+        retry_after_collect(self._n.start_tcp, self, tcp._n, *_sockaddr(address))
 
 
 class TCP(UVStream):
@@ -48,7 +49,7 @@ class TCP(UVStream):
 
         :raises uv.error.ArgumentError: a malformed address or port
         :raises uv.error.AddressInUseError: the address is taken"""
-        self._n.bind(*(_sockaddr(address) + (int(flags),)))
+        retry_after_collect(self._n.bind, *(_sockaddr(address) + (int(flags),)))
 
     def listen(self, backlog=511, on_connection=None):
         """Listen on the bound address (see :meth:`UVStream.listen`).
