@@ -30,8 +30,12 @@ import pytest
 IS_PYPY = sys.implementation.name == "pypy"
 HPY_DEBUG = os.environ.get("HPY", "").strip().lower() in ("debug", "1:debug")
 
+# every timeout is multiplied by this (tools/memcheck.sh runs the suite
+# under valgrind, about 30 times slower)
+TIME_SCALE = float(os.environ.get("UV_TEST_TIME_SCALE", "1"))
+
 # seconds before a hanging test dumps its stacks and ends the process
-HANG_TIMEOUT = 60
+HANG_TIMEOUT = 60 * TIME_SCALE
 
 _leaks = {"count": 0, "tests": []}
 
@@ -112,7 +116,7 @@ def run_loop(loop, timeout=5.0, mode=None):
         timer.loop.stop()
 
     guard = uv.Timer(loop, on_timeout=on_guard)
-    guard.start(int(timeout * 1000))
+    guard.start(int(timeout * TIME_SCALE * 1000))
     guard.dereference()
     try:
         result = loop.run() if mode is None else loop.run(mode)
