@@ -25,8 +25,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(uv.__file__)))
 TIME_SCALE = float(os.environ.get("UV_TEST_TIME_SCALE", "1"))
 
 PRELUDE = '''
-import gc, os, sys
+import gc, os, signal, sys
 import uv
+
+# a parent may have blocked signals (valgrind does), and exec keeps the mask
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
 def collect():
     gc.collect()
