@@ -192,18 +192,14 @@ class Loop(object):
     def close(self):
         """Close the loop; raises ResourceBusyError while a handle is open.
 
-        Handles nobody holds any more are closed for you.  Idempotent."""
+        Handles nobody holds any more are closed for you, on every
+        interpreter: when open handles that are not pending are left, a
+        garbage collection tells which ones are still held.  Idempotent."""
         n = self._n
         if n.is_closed():
             return
         n.check_closable()
-        busy = [h for h in list(self._handles) if not h.closed]
-        if busy:
-            # which of them does the user still hold?  Ask the collector, so
-            # that the answer is the same on every interpreter
-            del busy
-            collect_garbage()
-            busy = [h for h in list(self._handles) if not h.closed]
+        busy = self._open_handles()
         if busy:
             raise ResourceBusyError(
                 StatusCodes.EBUSY,
@@ -214,9 +210,24 @@ class Loop(object):
         self._later.clear()
 
     def close_all_handles(self, on_closed=None):
-        """Close every handle of the loop; the next run() completes it."""
-        for handle in list(self._handles):
+        """Close every handle of the loop that is not closed yet (the handles
+        of :attr:`handles`); the next run() completes it."""
+        for handle in self._open_handles():
             handle.close(on_closed)
+
+    def _open_handles(self):
+        """The handles not closed that the user still holds (or that are
+        pending).  A handle dropped without close() stays in ``_handles``
+        until it is collected, at once on CPython and at the next collection
+        on PyPy: when a handle that is not pending is among them, the
+        collector is asked first, so that the answer is the same on every
+        interpreter."""
+        handles = [h for h in list(self._handles) if not h.closed]
+        if any(not h._n.is_pending() for h in handles):
+            del handles
+            collect_garbage()
+            handles = [h for h in list(self._handles) if not h.closed]
+        return handles
 
     # ---- state ----
 
@@ -237,8 +248,10 @@ class Loop(object):
 
     @property
     def handles(self):
-        """The set of the user's handles on this loop that are not closed."""
-        return set(h for h in list(self._handles) if not h.closed)
+        """The set of the user's handles on this loop that are not closed:
+        those somebody holds, and the pending ones (which the loop holds).
+        It may cost a garbage collection (see :meth:`close`)."""
+        return set(self._open_handles())
 
     def fileno(self):
         """The backend file descriptor (epoll) of the loop."""
