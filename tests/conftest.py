@@ -4,7 +4,9 @@
   excludes them (``-m 'not threads'``): debug mode can abort when other threads
   call into the module while the loop waits (shared/DESIGN.md, HPy rule 9).
 - every test runs under ``faulthandler.dump_traceback_later``: a test that hangs
-  dumps all stacks and ends the process instead of hanging CI.
+  dumps all stacks and ends the process instead of hanging CI (after 60 s, or
+  what a ``hang_timeout(seconds)`` marker says; ``UV_TEST_TIME_SCALE``
+  multiplies every timeout, for runs under valgrind).
 - ``HPY=debug`` in the environment (the binary is then loaded in HPy debug
   mode): every test runs inside ``hpy.debug.LeakDetector``, which fails the
   test on a leaked HPy handle; the session prints the total count of leaks.
@@ -45,6 +47,10 @@ def pytest_configure(config):
         "markers",
         "threads: the test uses Python threads (excluded from the HPy debug-mode "
         "run, where other threads calling into the module can abort)")
+    config.addinivalue_line(
+        "markers",
+        "hang_timeout(seconds): a test that may take longer than the usual "
+        "hang guard (60 s) before it is considered hung")
 
 
 # where a hang's stacks go: pytest captures fd 2 while a test runs, so they
@@ -58,7 +64,9 @@ def _hang_guard(request):
     if _hang_log is not sys.__stderr__:
         _hang_log.write("\n[uv tests] hang guard: %s\n" % request.node.nodeid)
         _hang_log.flush()
-    faulthandler.dump_traceback_later(HANG_TIMEOUT, exit=True, file=_hang_log)
+    marker = request.node.get_closest_marker("hang_timeout")
+    seconds = marker.args[0] * TIME_SCALE if marker else HANG_TIMEOUT
+    faulthandler.dump_traceback_later(seconds, exit=True, file=_hang_log)
     try:
         yield
     finally:

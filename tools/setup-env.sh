@@ -3,14 +3,14 @@
 #
 #  1. Installs the Debian packages the build needs (apt-get, only when one is
 #     missing, so a warm run does not touch the network).
-#  2. Makes one venv per CPython 3.8-3.12 found on the machine, with hpy 0.9.0
-#     and pytest; the build interpreter (3.11 preferred) also gets setuptools
+#  2. Makes one venv per CPython 3.8-3.12 found on the machine, with hpy 0.9.0,
+#     pytest and hypothesis; the build interpreter (3.11 preferred) also gets setuptools
 #     and wheel.  Where no CPython 3.11 exists at all (a bare Debian 13, whose
 #     python3 is 3.13), bookworm's python3.11 is unpacked into the cache.
 #  3. Provides a PyPy 3.11 (7.3.19 or newer, built-in HPy 0.9): `apt-get
 #     install pypy3` on Debian 13; on Debian 12 trixie's packages are unpacked
 #     into the cache and patched to use their own libc (DESIGN.md section 2).
-#     pytest for it goes to a --target dir used through PYTHONPATH.
+#     pytest and hypothesis for it go to a --target dir used through PYTHONPATH.
 #
 # Everything lives in a cache dir reused between runs.  Each piece writes a
 # stamp file (what it was made from) once it is complete; a piece whose stamp
@@ -275,8 +275,8 @@ done
 # make_venv MINOR: venv with hpy + pytest (+ setuptools, wheel for the build one)
 make_venv() {
     local m="$1" base="${BASE[$1]}" venv="$CACHE/venv/cpython-$1" wheel="${PIP_WHEEL[$1]:-}"
-    local pkgs=("$HPY_REQ" pytest) mods="pytest"
-    [ "$m" = "$BUILD_MINOR" ] && { pkgs+=(setuptools wheel); mods="pytest setuptools wheel"; }
+    local pkgs=("$HPY_REQ" pytest hypothesis) mods="pytest hypothesis"
+    [ "$m" = "$BUILD_MINOR" ] && { pkgs+=(setuptools wheel); mods="pytest hypothesis setuptools wheel"; }
     # quick check (warm runs): hpy loads, the other modules are there
     local quick="import hpy.universal, hpy.devel.version as v, importlib.util as u
 assert v.__version__ == '0.9.0', v.__version__
@@ -390,16 +390,16 @@ setup_pypy() {
     echo "${out%% *}" >"$PYPY_DIR/version"
 
     # pytest for PyPy: pure-Python wheels for PyPy 3.11, installed by CPython's pip
-    local site_stamp="v$STAMP_VERSION|pytest|${out%% *}"
+    local site_stamp="v$STAMP_VERSION|pytest hypothesis|${out%% *}"
     if ! { stamp_ok "$PYPY_SITE/.stamp" "$site_stamp" &&
-           PYTHONPATH="$PYPY_SITE" "$cand" -c 'import importlib.util as u; assert u.find_spec("pytest")' 2>/dev/null; }; then
-        log "installing pytest for PyPy into $PYPY_SITE"
+           PYTHONPATH="$PYPY_SITE" "$cand" -c 'import importlib.util as u; assert u.find_spec("pytest") and u.find_spec("hypothesis")' 2>/dev/null; }; then
+        log "installing pytest and hypothesis for PyPy into $PYPY_SITE"
         rm -rf "$PYPY_SITE"
         "$BUILD_PY" -m pip install --disable-pip-version-check -q --target "$PYPY_SITE" \
-            --python-version 3.11 --implementation pp --only-binary=:all: pytest \
+            --python-version 3.11 --implementation pp --only-binary=:all: pytest hypothesis \
             >"$CACHE/logs/pypy-site.log" 2>&1 \
             || { tail -15 "$CACHE/logs/pypy-site.log" >&2; die "pip install --target $PYPY_SITE pytest failed"; }
-        PYTHONPATH="$PYPY_SITE" "$cand" -c 'import pytest' || die "pytest does not import on PyPy"
+        PYTHONPATH="$PYPY_SITE" "$cand" -c 'import pytest, hypothesis' || die "pytest or hypothesis does not import on PyPy"
         echo "$site_stamp" >"$PYPY_SITE/.stamp"
     fi
     echo "$cand" >"$CACHE/pypy-path"      # last: the PyPy is ready

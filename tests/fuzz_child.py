@@ -1,0 +1,296 @@
+"""The fuzzer that tests/test_fuzz.py runs in a child process.
+
+    python tests/fuzz_child.py EXAMPLES [--random]
+
+Hypothesis draws programs: sequences of operations on a small world of
+loops, handles, requests and native objects (``_n``).  Each operation calls
+a public method or property, or a method of a native object directly, with
+arguments drawn from values that the native layer must refuse cleanly:
+wrong types, other kinds of native objects, closed handles and loops,
+huge and negative numbers, odd strings and buffers.  Between operations the
+loops run once without blocking, handles are closed and dropped, garbage is
+collected and loops are closed.
+
+An operation may raise the exceptions a user can expect from bad input
+(TypeError, ValueError and OverflowError, which uv's ArgumentError is,
+AttributeError for read-only properties, uv's UVError family, RuntimeError
+for a loop used wrongly).  Anything else (SystemError: a native function
+returned NULL without an exception, or set one and returned a value) fails
+the example; a crash ends the child, which the parent reports.  The run is
+derandomized (the same examples every time) unless --random is given.
+"""
+import gc
+import os
+import signal
+import socket
+import sys
+import traceback
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import uv
+from uv._loader import _uv
+
+EXPECTED = (TypeError, ValueError, OverflowError, AttributeError,
+            uv.error.UVError, RuntimeError)
+
+# methods never called: they would block, end the process, or wait for
+# something that never comes
+NEVER = {"run", "close_reset_forever", "__init__", "__new__", "__del__",
+         "__init_subclass__", "__subclasshook__", "__reduce__",
+         "__reduce_ex__", "__getstate__", "__setstate__", "__class__",
+         "__delattr__", "__dir__", "__sizeof__", "__format__",
+         "__class_getitem__"}
+# signals a handle may watch: never one that the run itself uses or that
+# stops the process
+SAFE_SIGNALS = [signal.SIGUSR1, signal.SIGUSR2, signal.SIGWINCH, signal.SIGHUP,
+                signal.SIGKILL, signal.SIGSTOP, 0, 65, -1, 2 ** 40]
+
+KINDS = ["Timer", "Idle", "Prepare", "Check", "Async", "Signal", "TCP"]
+
+INTS = st.one_of(
+    st.sampled_from([0, 1, -1, 2, 7, 255, 511, 65535, 65536, 2 ** 31 - 1,
+                     2 ** 31, -2 ** 31, 2 ** 32, 2 ** 32 + 16, 2 ** 63 - 1,
+                     2 ** 63, -2 ** 63, 2 ** 64, 2 ** 70, -2 ** 70, True, False]),
+    st.integers(min_value=-2 ** 66, max_value=2 ** 66))
+
+PLAIN = st.one_of(
+    st.none(), INTS,
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6),
+    st.sampled_from(["127.0.0.1", "::1", "0.0.0.0", "\ud800", "1.2.3", "a\0b",
+                     "localhost", "", "x" * 300]),
+    st.binary(max_size=40),
+    st.sampled_from(["bytearray", "memoryview", "strided", "list", "object",
+                     "big"]).map(lambda k: ("make", k)),
+)
+
+# ("pool", i): the i-th object of the world (handle, loop, request, or a
+# native object), resolved when the operation runs
+POOLREF = st.integers(min_value=0, max_value=40).map(lambda i: ("pool", i))
+ADDRESS = st.tuples(st.sampled_from(["127.0.0.1", "::1", "\ud800", 5, None]),
+                    st.sampled_from([0, 1, 65536, -1, "80", 2 ** 64]))
+VALUE = st.one_of(PLAIN, POOLREF, ADDRESS, st.lists(PLAIN, max_size=3))
+ARGS = st.lists(VALUE, max_size=5)
+
+OPERATION = st.one_of(
+    st.tuples(st.just("new"), st.sampled_from(KINDS), st.integers(0, 3), ARGS),
+    st.tuples(st.just("call"), st.integers(0, 40), st.integers(0, 10 ** 6), ARGS),
+    st.tuples(st.just("native"), st.integers(0, 40), st.integers(0, 10 ** 6), ARGS),
+    st.tuples(st.just("set"), st.integers(0, 40), st.integers(0, 10 ** 6), VALUE),
+    st.tuples(st.just("tick"), st.integers(0, 3)),
+    st.tuples(st.just("close"), st.integers(0, 40)),
+    st.tuples(st.just("drop"), st.integers(0, 40)),
+    st.tuples(st.just("collect")),
+    st.tuples(st.just("close_loop"), st.integers(0, 3)),
+    st.tuples(st.just("start"), st.integers(0, 40), ARGS),
+    st.tuples(st.just("request"), st.integers(0, 40), st.integers(0, 3), ARGS),
+)
+
+
+class World(object):
+    """Loops, handles, requests and native objects an example works on."""
+
+    def __init__(self):
+        self.loops = [uv.Loop() for _ in range(2)]
+        for lp in self.loops:
+            lp.excepthook = self.excepthook
+        self.pool = list(self.loops)
+        self.raised = 0
+
+    def excepthook(self, loop, exc_type, exc_value, tb):
+        if not issubclass(exc_type, EXPECTED + (KeyError, IndexError)):
+            # a callback of the fuzzer's own: only the native layer matters
+            pass
+        self.raised += 1
+
+    def obj(self, i):
+        if not self.pool:
+            return None
+        return self.pool[i % len(self.pool)]
+
+    def value(self, v):
+        if isinstance(v, tuple) and len(v) == 2 and v[0] == "pool":
+            o = self.obj(v[1])
+            if v[1] % 3 == 0 and hasattr(o, "_n"):
+                return o._n              # a native object of some kind
+            return o
+        if isinstance(v, tuple) and len(v) == 2 and v[0] == "make":
+            return {"bytearray": lambda: bytearray(b"abc"),
+                    "memoryview": lambda: memoryview(b"abcdef"),
+                    "strided": lambda: memoryview(b"abcdef")[::2],
+                    "list": lambda: [b"a", bytearray(b"b"), memoryview(b"c")],
+                    "object": object,
+                    "big": lambda: b"z" * (1 << 20)}[v[1]]()
+        if isinstance(v, tuple):
+            return tuple(self.value(x) for x in v)
+        if isinstance(v, list):
+            return [self.value(x) for x in v]
+        return v
+
+    def args(self, args):
+        return [self.value(a) for a in args]
+
+    def add(self, o):
+        self.pool.append(o)
+        if len(self.pool) > 60:
+            del self.pool[2:12]
+
+
+def names(o):
+    out = []
+    for n in dir(o):
+        if n in NEVER or (n.startswith("__") and n not in ("__repr__", "__enter__",
+                                                               "__exit__")):
+            continue
+        out.append(n)
+    return out
+
+
+def attempt(fn, *args):
+    try:
+        fn(*args)
+    except EXPECTED:
+        pass
+
+
+def perform(world, op):
+    kind = op[0]
+    if kind == "new":
+        _, name, li, args = op
+        loop = world.loops[li % len(world.loops)] if li < 3 else None
+        cls = getattr(uv, name)
+        a = world.args(args)
+        try:
+            h = cls(*a[:1], loop=loop) if name == "TCP" and a else cls(loop=loop)
+        except EXPECTED:
+            return
+        world.add(h)
+        world.add(h._n)
+    elif kind in ("call", "native"):
+        _, i, which, args = op
+        o = world.obj(i)
+        if kind == "native":
+            o = getattr(o, "_n", o)
+        ns = names(o)
+        if not ns:
+            return
+        name = ns[which % len(ns)]
+        if name in ("run",):
+            return
+        try:
+            attr = getattr(o, name)
+        except EXPECTED:
+            return
+        if not callable(attr):
+            return
+        a = world.args(args)
+        if name in ("start",) and isinstance(o, uv.Signal) and a:
+            a[0] = SAFE_SIGNALS[hash(repr(a[0])) % len(SAFE_SIGNALS)]
+        if isinstance(o, uv.Loop) and name in ("close", "run", "stop"):
+            pass
+        if isinstance(o, (_uv.Signal,)) and name == "start" and len(a) > 1:
+            a[1] = SAFE_SIGNALS[hash(repr(a[1])) % len(SAFE_SIGNALS)]
+        try:
+            r = attr(*a)
+        except EXPECTED:
+            return
+        if r is not None and not isinstance(r, (int, float, str, bytes, bool, tuple, set)):
+            world.add(r)
+    elif kind == "set":
+        _, i, which, value = op
+        o = world.obj(i)
+        ns = [n for n in names(o) if not n.startswith("_")]
+        if not ns:
+            return
+        name = ns[which % len(ns)]
+        attempt(setattr, o, name, world.value(value))
+    elif kind == "tick":
+        lp = world.loops[op[1] % len(world.loops)]
+        attempt(lp.run, uv.RunModes.NOWAIT)
+    elif kind == "close":
+        o = world.obj(op[1])
+        if hasattr(o, "close") and not isinstance(o, uv.Loop):
+            attempt(o.close)
+    elif kind == "drop":
+        if len(world.pool) > 2:
+            del world.pool[2 + op[1] % (len(world.pool) - 2)]
+    elif kind == "collect":
+        gc.collect()
+    elif kind == "close_loop":
+        lp = world.loops[op[1] % len(world.loops)]
+        attempt(lp.close_all_handles)
+        attempt(lp.run, uv.RunModes.NOWAIT)
+        attempt(lp.close)
+    elif kind == "start":
+        _, i, args = op
+        o = world.obj(i)
+        a = world.args(args)
+        if isinstance(o, uv.Signal):
+            a = [SAFE_SIGNALS[len(a) % len(SAFE_SIGNALS)]]
+        for name in ("start", "read_start", "listen", "send"):
+            if hasattr(o, name):
+                attempt(getattr(o, name), *a)
+                break
+    elif kind == "request":
+        _, i, which, args = op
+        o = world.obj(i)
+        a = world.args(args)
+        if isinstance(o, uv.TCP):
+            fn = [o.connect, o.write, o.shutdown, o.bind][which]
+            try:
+                r = fn(*a)
+            except EXPECTED:
+                return
+            if r is not None:
+                world.add(r)
+                if hasattr(r, "_n"):
+                    world.add(r._n)
+
+
+def finish(world):
+    for lp in world.loops:
+        attempt(lp.close_all_handles)
+        for _ in range(3):
+            attempt(lp.run, uv.RunModes.NOWAIT)
+    world.pool = []
+    gc.collect()
+    for lp in world.loops:
+        attempt(lp.close)
+
+
+def main():
+    examples = int(sys.argv[1])
+    randomize = "--random" in sys.argv
+    counts = {"examples": 0, "operations": 0}
+
+    @settings(max_examples=examples, deadline=None, derandomize=not randomize,
+              database=None, print_blob=True,
+              suppress_health_check=list(HealthCheck))
+    @given(st.lists(OPERATION, min_size=1, max_size=25))
+    def program(ops):
+        world = World()
+        counts["examples"] += 1
+        try:
+            for op in ops:
+                counts["operations"] += 1
+                perform(world, op)
+        finally:
+            finish(world)
+
+    # other signals the fuzzer may watch must not end the process if one
+    # arrives after a handle stopped watching it
+    for s in (signal.SIGUSR1, signal.SIGUSR2, signal.SIGHUP, signal.SIGWINCH):
+        signal.signal(s, lambda n, f: None)
+    try:
+        program()
+    except Exception:
+        traceback.print_exc()
+        print("fuzz: FAILED after %(examples)d examples, %(operations)d operations" % counts)
+        sys.stdout.flush()
+        os._exit(1)
+    print("fuzz: ok %(examples)d examples %(operations)d operations" % counts)
+
+
+if __name__ == "__main__":
+    main()
