@@ -79,7 +79,7 @@ setup(
     description="libuv for Python: one HPy universal binary for CPython and PyPy",
     long_description=open(os.path.join(HERE, "README.md")).read(),
     long_description_content_type="text/markdown",
-    packages=["uv"],
+    packages=["uv", "uv.aio"],
     package_data={"uv": ["*.hpy0.so"]},
     ext_modules=[ext],
     cmdclass={"build_ext": build_hpy_universal},
