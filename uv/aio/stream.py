@@ -264,6 +264,8 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
         if self._empty_waiter is not None:
             self._empty_waiter.set_result(None)
             self._empty_waiter = None
+        if self._conn_lost:
+            return            # resume_writing() closed it
         if self._closing:
             self._conn_lost += 1
             self._call_connection_lost(None)
