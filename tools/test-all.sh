@@ -2,14 +2,19 @@
 # tools/test-all.sh: THE test command of this project.
 #
 # Runs tools/setup-env.sh, builds the HPy universal binary uv/_uv.hpy0.so ONCE
-# with the build interpreter, then runs the same test suite with that same
-# file on: CPython 3.11, PyPy 3.11, every other CPython found (3.8, 3.9, 3.10,
-# 3.12), and CPython 3.11 again in HPy debug mode (HPY=debug, -m "not threads").
-# It checks that no run rebuilt the binary, prints one summary line per run
-# and, last, "TOTAL: N passed, N failed, N skipped".
+# with the build interpreter (libuv compiled in, as by default), then runs the
+# same test suite with that same file on: CPython 3.11, PyPy 3.11, every other
+# CPython 3.8-3.12 found, and CPython 3.11 again in HPy debug mode (HPY=debug,
+# -m "not threads").  CPython 3.13 and 3.14, where hpy 0.9.0's universal
+# runtime crashes, each build the CPython-ABI binary of the same sources
+# (uv/_uv.cpython-3XY-*.so) and run the suite with it.  Each run says which
+# binary the interpreter loaded (file, sha256, libuv version).  It checks
+# that no run rebuilt a binary, prints one summary line per run and, last,
+# "TOTAL: N passed, N failed, N skipped".
 #
 # Exits non-zero when a run failed, errored, crashed, timed out or ran no test,
-# when the binary changed, or when the CPython 3.11 or the PyPy run is missing.
+# when a binary changed, or when the CPython 3.11, 3.13, 3.14 or PyPy run is
+# missing.
 #
 # Extra arguments go to every pytest run:  bash tools/test-all.sh -k timer
 # Environment: UV_CACHE_DIR (see setup-env.sh), UV_TEST_TIMEOUT (seconds per
@@ -30,6 +35,7 @@ bash "$ROOT/tools/setup-env.sh" || { echo "test-all: setup-env.sh failed" >&2; e
 # interpreters: role, label, python, extra PYTHONPATH (written by setup-env.sh)
 BUILD_PY="" PY311="" PY311_LABEL="" PYPY="" PYPY_LABEL="" PYPY_PATH=""
 OTHERS=()      # "label<TAB>python" of the other CPythons
+CPYABI=()      # "label<TAB>python" of the CPythons that build their CPython-ABI binary
 while IFS=$'\t' read -r role label py extra; do
     case "$role" in
         build) BUILD_PY="$py" ;;
@@ -37,20 +43,40 @@ while IFS=$'\t' read -r role label py extra; do
     case "$role:$label" in
         build:cpython-3.11.*|cpython:cpython-3.11.*) PY311="$py"; PY311_LABEL="$label" ;;
         build:*|cpython:*) OTHERS+=("$label"$'\t'"$py") ;;
+        cpyabi:*) CPYABI+=("$label"$'\t'"$py") ;;
         pypy:*) PYPY="$py"; PYPY_LABEL="$label"; PYPY_PATH="$extra" ;;
     esac
 done <"$CACHE/interpreters"
 [ -n "$BUILD_PY" ] || { echo "test-all: no build interpreter in $CACHE/interpreters" >&2; exit 1; }
 
 # ---- build once -----------------------------------------------------------
+# the build's settings come from here, not from the caller's environment
+unset UV_HPY_ABI UV_LIBUV UV_BINARY
 say "build: $BUILD_PY setup.py -q build_ext --inplace"
-rm -rf build "$SO"
+rm -rf build uv/_uv.*.so
 if ! "$BUILD_PY" setup.py -q build_ext --inplace || [ ! -f "$SO" ]; then
     echo "test-all: the build failed (no $SO)" >&2
     exit 1
 fi
 sha256sum "$SO"
-SHA="$(sha256sum "$SO" | cut -d' ' -f1)"
+# the CPython-ABI binaries: one build per CPython 3.13+ (its default ABI)
+BUILT=("$SO")          # every binary built; no test run may change one
+CPYABI_READY=()        # "label<TAB>python" of those whose build worked
+BUILD_PROBLEMS=()
+for c in "${CPYABI[@]}"; do
+    label="${c%%$'\t'*}" py="${c#*$'\t'}"
+    so="$("$py" -c 'import importlib.machinery as m; print("uv/_uv" + m.EXTENSION_SUFFIXES[0])')"
+    say "build ($label, CPython-ABI): $py setup.py -q build_ext --inplace"
+    if "$py" setup.py -q build_ext --inplace && [ -f "$so" ]; then
+        sha256sum "$so"
+        BUILT+=("$so")
+        CPYABI_READY+=("$c")
+    else
+        BUILD_PROBLEMS+=("$label: the CPython-ABI build failed (no $so)")
+    fi
+done
+binaries_sha() { local f; for f in "${BUILT[@]}"; do sha256sum "$f" 2>/dev/null || echo "missing $f"; done; }
+SHA="$(binaries_sha)"
 SHA_NOW="$SHA"
 
 # pytest targets: "tests", unless the extra arguments name a path themselves
@@ -78,7 +104,16 @@ run_suite() {
     shift
     NRUN=$((NRUN + 1))
     local log="$LOGDIR/run-$NRUN.log"
+    # which binary this interpreter loads, as the tests will (same environment)
+    local which
+    which="$(cd "$ROOT" && env -u HPY -u PYTHONHOME PYTHONPATH="$pypath" "${envs[@]}" timeout 120 "$py" -c '
+import hashlib, os, uv, uv._loader as l
+v = uv._uv.version()
+print("%s %s sha256 %s libuv %d.%d.%d" % ("universal" if l.ABI == "universal" else "CPython-ABI",
+      os.path.relpath(l._FILE), hashlib.sha256(open(l._FILE, "rb").read()).hexdigest(),
+      v >> 16, (v >> 8) & 255, v & 255))' 2>&1 | tail -1)"
     say "$label: ${envs[*]:+${envs[*]} }$py -m pytest -q -p no:cacheprovider ${*@Q}"
+    echo "binary: $which"
     env -u HPY -u PYTHONHOME PYTHONPATH="$pypath" UV_TEST_HANG_LOG="$log.hang" "${envs[@]}" \
         timeout -k 30 "$TIMEOUT" "$py" -m pytest -q -p no:cacheprovider "$@" 2>&1 | tee "$log"
     local rc="${PIPESTATUS[0]}"
@@ -114,14 +149,15 @@ run_suite() {
     elif [ $((f + e)) -gt 0 ]; then bad="$((f + e)) failed"
     elif [ "$rc" != 0 ]; then bad="pytest exit code $rc"
     fi
-    # no interpreter may rebuild or touch the binary; blame the run that did
-    local now; now="$(sha256sum "$SO" 2>/dev/null | cut -d' ' -f1)"
+    # no interpreter may rebuild or touch a binary; blame the run that did
+    local now; now="$(binaries_sha)"
     if [ "$now" != "$SHA_NOW" ]; then
-        bad="${bad:+$bad; }$SO was modified or removed during this run"
+        bad="${bad:+$bad; }a binary was modified or removed during this run"
         SHA_NOW="$now"
     fi
     [ -n "$bad" ] && { text="$text  <-- FAILED: $bad"; PROBLEMS+=("$label: $bad"); }
-    SUMMARY+=("$(printf '%-24s: %s' "$label" "$text")")
+    local short; short="$(awk '{print $1, $2, substr($4, 1, 16) "...", $5, $6}' <<<"$which")"
+    SUMMARY+=("$(printf '%-24s: %s  [%s]' "$label" "$text" "$short")")
 }
 
 ARGS=("${TARGETS[@]}" "$@")
@@ -139,6 +175,13 @@ fi
 for o in "${OTHERS[@]}"; do
     run_suite "${o%%$'\t'*}" "${o#*$'\t'}" "$ROOT" -- "${ARGS[@]}"
 done
+for c in "${CPYABI_READY[@]}"; do
+    run_suite "${c%%$'\t'*}" "${c#*$'\t'}" "$ROOT" -- "${ARGS[@]}"
+done
+PROBLEMS+=("${BUILD_PROBLEMS[@]}")
+for m in 3.13 3.14; do
+    case " ${CPYABI[*]} " in *"cpython-$m."*) ;; *) PROBLEMS+=("no CPython $m: its run is missing") ;; esac
+done
 if [ -n "$PY311" ]; then
     # debug mode: threaded tests excluded; the conftest fails on leaked handles
     run_suite "$PY311_LABEL HPY=debug" "$PY311" "$ROOT" HPY=debug -- -m "not threads" "${ARGS[@]}"
@@ -147,10 +190,11 @@ fi
 # ---- report ----------------------------------------------------------------
 say "summary"
 if [ "$SHA_NOW" = "$SHA" ]; then
-    echo "$SO unchanged after all runs: sha256 $SHA"
+    echo "binaries unchanged after all runs:"
+    awk '{print "  " $2 "  sha256 " $1}' <<<"$SHA"
 else
-    echo "$SO CHANGED: built $SHA, now ${SHA_NOW:-missing}"
-    PROBLEMS+=("$SO is not the binary that was built")
+    echo "binaries CHANGED: built"; echo "$SHA"; echo "now"; echo "$SHA_NOW"
+    PROBLEMS+=("a binary is not the one that was built")
 fi
 for l in "${SUMMARY[@]}"; do echo "$l"; done
 if [ "${#PROBLEMS[@]}" -gt 0 ]; then
