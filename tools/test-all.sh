@@ -7,7 +7,9 @@
 # CPython 3.8-3.12 found, and CPython 3.11 again in HPy debug mode (HPY=debug,
 # -m "not threads").  CPython 3.13 and 3.14, where hpy 0.9.0's universal
 # runtime crashes, each build the CPython-ABI binary of the same sources
-# (uv/_uv.cpython-3XY-*.so) and run the suite with it.  Each run says which
+# (uv/_uv.cpython-3XY-*.so) and run the suite with it.  CPython 3.11 runs it
+# once more with a build that links the system libuv (UV_LIBUV=system, built
+# in a copy of the sources).  Each run says which
 # binary the interpreter loaded (file, sha256, libuv version).  It checks
 # that no run rebuilt a binary, prints one summary line per run and, last,
 # "TOTAL: N passed, N failed, N skipped".
@@ -125,6 +127,24 @@ done
 if [ -n "$PY311" ]; then
     # debug mode: threaded tests excluded; the conftest fails on leaked handles
     run_suite "$PY311_LABEL HPY=debug" "$PY311" "$ROOT" HPY=debug -- -m "not threads" "${ARGS[@]}"
+fi
+
+# ---- the system libuv option ----------------------------------------------
+# UV_LIBUV=system links the system libuv (pkg-config) instead of compiling
+# libuv in: built in a copy of the sources, so that uv/ keeps its binaries
+if [ -n "$PY311" ]; then
+    sysdir="$LOGDIR/system-libuv"
+    mkdir -p "$sysdir"
+    cp -r setup.py README.md c_src libuv hpysrc uv tests "$sysdir/"
+    rm -f "$sysdir"/uv/_uv.*.so
+    say "build (UV_LIBUV=system, in a copy): $BUILD_PY setup.py -q build_ext --inplace"
+    if ( cd "$sysdir" && UV_LIBUV=system "$BUILD_PY" setup.py -q build_ext --inplace ) && [ -f "$sysdir/$SO" ]; then
+        ( cd "$sysdir" && run_suite "$PY311_LABEL UV_LIBUV=system" "$PY311" "$sysdir" -- "${ARGS[@]}"
+          declare -p SUMMARY PROBLEMS T_PASSED T_FAILED T_SKIPPED NRUN >"$LOGDIR/state" )
+        . "$LOGDIR/state"
+    else
+        PROBLEMS+=("the build with UV_LIBUV=system failed")
+    fi
 fi
 
 # ---- the wheels and the sdist, installed in fresh venvs ---------------------

@@ -94,7 +94,7 @@ while IFS=$'\t' read -r label base pipwhl; do
     run="$WORK/run-$tag"
     mkdir -p "$run" && cp -r "$ROOT/tests" "$run/tests"
     ( cd "$run" && run_suite "$label wheel" "$venv/bin/python" "" -- tests "$@"
-      declare -p SUMMARY PROBLEMS T_PASSED T_FAILED T_SKIPPED >"$WORK/state" )
+      declare -p SUMMARY PROBLEMS T_PASSED T_FAILED T_SKIPPED NRUN >"$WORK/state" )
     . "$WORK/state"
     rm -rf "$venv" "$run"
 done <"$CACHE/venv-bases"
