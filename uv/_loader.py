@@ -102,7 +102,8 @@ def _load_universal():
     if sys.implementation.name == "cpython" and sys.version_info[:2] > UNIVERSAL_CPYTHONS[1]:
         # creating types is harmless; creating objects crashes if hpy's
         # runtime still marks types with bit 2 (CPython sets it on none of ours)
-        if mod.Timer.__flags__ & _HPY_090_TYPE_FLAG:
+        types = [v for v in vars(mod).values() if isinstance(v, type)]
+        if any(t.__flags__ & _HPY_090_TYPE_FLAG for t in types):
             raise ImportError(
                 "UV_BINARY=universal on CPython %d.%d: the installed hpy runtime "
                 "marks its types with the type-flag bit 1<<2 (hpy 0.9.0 does), which "
