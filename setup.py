@@ -138,8 +138,16 @@ class build_uv(build_ext):
         self.uv_abi = hpy_abi()
         hpysrc = _load("uv_hpysrc_find", os.path.join(HERE, "hpysrc", "find.py"))
         devel, hpy_origin = hpysrc.locate(fetch, cache_dir())
-        # keep the location of hpy's files out of the binary, as the checkout's
+        # keep the location of hpy's files (and of Python's headers) out of
+        # the binary, as the checkout's: the same inputs give the same sha256
         prefix_maps = ["-ffile-prefix-map=%s=hpy-%s/hpy/devel" % (devel, hpysrc.VERSION)]
+        if self.uv_abi == "cpython":
+            import sysconfig
+            tag = "python%d.%d" % sys.version_info[:2]
+            for key in ("include", "platinclude"):
+                inc = sysconfig.get_paths().get(key)
+                if inc:
+                    prefix_maps.append("-ffile-prefix-map=%s=%s-%s" % (inc, tag, key))
         jobs = int(os.environ.get("UV_BUILD_JOBS") or os.cpu_count() or 1)
         compile_one = self.compiler.compile
         self.compiler.compile = _parallel(compile_one, jobs)

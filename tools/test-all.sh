@@ -7,12 +7,14 @@
 # CPython 3.8-3.12 found, and CPython 3.11 again in HPy debug mode (HPY=debug,
 # -m "not threads").  CPython 3.13 and 3.14, where hpy 0.9.0's universal
 # runtime crashes, each build the CPython-ABI binary of the same sources
-# (uv/_uv.cpython-3XY-*.so) and run the suite with it.  CPython 3.11 runs it
+# (uv/_uv.cpython-3XY-*.so) and run the suite with it; then they run it with
+# the universal file too (UV_BINARY=universal, through the hpy runtime fixed
+# for 3.13 that tools/fixed-hpy.sh put in their venvs).  CPython 3.11 runs it
 # once more with a build that links the system libuv (UV_LIBUV=system, built
-# in a copy of the sources).  Each run says which
-# binary the interpreter loaded (file, sha256, libuv version).  It checks
-# that no run rebuilt a binary, prints one summary line per run and, last,
-# "TOTAL: N passed, N failed, N skipped".
+# in a copy of the sources).  Each run says which binary the interpreter
+# loaded (file, sha256, libuv version).  It checks that no run rebuilt a
+# binary, prints one summary line per run and, last, "TOTAL: N passed, N
+# failed, N skipped".
 #
 # Last, tools/test-wheels.sh builds the sdist and the wheels (dist/), installs
 # each wheel into a fresh venv of each interpreter it is tagged for and runs
@@ -82,7 +84,7 @@ for c in "${CPYABI[@]}"; do
         BUILD_PROBLEMS+=("$label: the CPython-ABI build failed (no $so)")
     fi
 done
-binaries_sha() { local f; for f in "${BUILT[@]}"; do sha256sum "$f" 2>/dev/null || echo "missing $f"; done; }
+binaries_sha() { local f; for f in "${BUILT[@]}"; do ( cd "$ROOT" && sha256sum "$f" 2>/dev/null ) || echo "missing $f"; done; }
 SHA="$(binaries_sha)"
 SHA_NOW="$SHA"
 
@@ -119,6 +121,10 @@ for o in "${OTHERS[@]}"; do
 done
 for c in "${CPYABI_READY[@]}"; do
     run_suite "${c%%$'\t'*}" "${c#*$'\t'}" "$ROOT" -- "${ARGS[@]}"
+done
+# the same universal file on 3.13+, through hpy 0.9.0 fixed for 3.13 (setup-env)
+for c in "${CPYABI[@]}"; do
+    run_suite "${c%%$'\t'*} UV_BINARY=universal" "${c#*$'\t'}" "$ROOT" UV_BINARY=universal -- "${ARGS[@]}"
 done
 PROBLEMS+=("${BUILD_PROBLEMS[@]}")
 for m in 3.13 3.14; do
