@@ -21,6 +21,16 @@ CACHE="${UV_CACHE_DIR:-$HOME/.cache/libuv-hpy}"
 read -r NAME SHA < <("$PY" -c 'import importlib.util as u, sys
 s = u.spec_from_file_location("f", sys.argv[1]); m = u.module_from_spec(s); s.loader.exec_module(m)
 print(m.SDIST, m.SDIST_SHA256)' "$ROOT/hpysrc/find.py")
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/uv-fixed-hpy.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+# hpy's setup.py (run by pip for the metadata and the build) asks `git
+# rev-parse` for a revision and copes with a git that fails, not with a
+# missing one: give it one that fails
+mkdir -p "$WORK/bin"
+printf '#!/bin/sh\nexit 1\n' >"$WORK/bin/git"
+chmod +x "$WORK/bin/git"
+export PATH="$WORK/bin:$PATH"
+
 SDIST="$CACHE/downloads/$NAME"
 if ! { [ -f "$SDIST" ] && [ "$(sha256sum "$SDIST" | cut -d' ' -f1)" = "$SHA" ]; }; then
     mkdir -p "$CACHE/downloads"
@@ -28,18 +38,11 @@ if ! { [ -f "$SDIST" ] && [ "$(sha256sum "$SDIST" | cut -d' ' -f1)" = "$SHA" ]; 
         --require-hashes -r <(printf 'hpy==0.9.0 --hash=sha256:%s\n' "$SHA") -d "$CACHE/downloads"
 fi
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/uv-fixed-hpy.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
 tar xzf "$SDIST" -C "$WORK"
 "$PY" -c 'import importlib.util as u, os, sys
 s = u.spec_from_file_location("fix313", sys.argv[1]); m = u.module_from_spec(s); s.loader.exec_module(m)
 m.patch(sys.argv[2], sys.argv[2] + ".fixed")
 os.replace(sys.argv[2] + ".fixed", sys.argv[2])' \
     "$ROOT/hpysrc/fix313.py" "$WORK/hpy-0.9.0/hpy/devel/src/runtime/ctx_type.c"
-# hpy's setup.py asks `git rev-parse` for a revision and copes with a git
-# that fails, not with a missing one: give it one that fails
-mkdir -p "$WORK/bin"
-printf '#!/bin/sh\nexit 1\n' >"$WORK/bin/git"
-chmod +x "$WORK/bin/git"
-PATH="$WORK/bin:$PATH" "$PY" -m pip install -q --disable-pip-version-check --no-deps "$WORK/hpy-0.9.0"
+"$PY" -m pip install -q --disable-pip-version-check --no-deps "$WORK/hpy-0.9.0"
 "$PY" -c 'import hpy.universal, hpy.devel.version as v; print("hpy %s (fixed for CPython 3.13+) in %s" % (v.__version__, hpy.universal.__file__))'

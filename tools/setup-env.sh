@@ -314,13 +314,15 @@ fi
 # patch_to_prefix BINARY PREFIX: BINARY (unpacked from a newer Debian release
 # into PREFIX) runs with PREFIX's dynamic loader and libraries, libc included.
 # --force-rpath: a DT_RPATH is inherited by the libraries it loads (PyPy's
-# libpypy3.11-c.so), a RUNPATH is not.
+# libpypy3.11-c.so), a RUNPATH is not.  --page-size: Debian 13's patchelf
+# (0.18.0) otherwise writes a python3.14 that crashes at once; Debian 12's
+# (0.14.3) gives working binaries either way.
 patch_to_prefix() {
     local bin="$1" prefix="$2" ma ld
     ma="$(multiarch)"
     ld="$prefix/usr/lib/$ma/$(basename "$(patchelf --print-interpreter "$bin")")"
     [ -f "$ld" ] || { warn "the dynamic loader $ld is missing from the unpacked libc6"; return 1; }
-    patchelf --set-interpreter "$ld" --force-rpath --set-rpath "$prefix/usr/lib/$ma" "$bin" \
+    patchelf --page-size 65536 --set-interpreter "$ld" --force-rpath --set-rpath "$prefix/usr/lib/$ma" "$bin" \
         || { warn "patchelf failed on $bin"; return 1; }
 }
 
