@@ -721,7 +721,7 @@ static HPy fs_call_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs
         HPyErr_SetString(ctx, ctx->h_TypeError, "fs_call(op, *args)");
         return HPy_NULL;
     }
-    if (arg_int(ctx, args[0], "op must be an int", 0, 1000, &op) < 0)
+    if (arg_int(ctx, args[0], "op must be an int", INT32_MIN, INT32_MAX, &op) < 0)
         return HPy_NULL;
     if (parse_args(ctx, op, args + 1, nargs - 1, &a) < 0)
         goto out;
@@ -814,7 +814,7 @@ static HPy FSRequest_start_impl(HPyContext *ctx, HPy self, const HPy *args, size
     reqb_t *r = request_unstarted(ctx, self);
     if (r == NULL)
         return HPy_NULL;
-    if (arg_int(ctx, args[1], "op must be an int", 0, 1000, &op) < 0)
+    if (arg_int(ctx, args[1], "op must be an int", INT32_MIN, INT32_MAX, &op) < 0)
         return HPy_NULL;
     if (core_check_thread(ctx, r->core) < 0)
         return HPy_NULL;
