@@ -1,7 +1,9 @@
 /* fs_poll.c: uv_fs_poll_t.  A started FSPoll is pending (PIN_ACTIVE) until
  * stop() or close(); each change, and each change of the error libuv gets
  * from stat(), reaches on_change(fs_poll, status, previous, current)
- * (uv.fs.Stat values) through D_FS_POLL. */
+ * (uv.fs.Stat values) through D_FS_POLL.  start() on a handle that polls,
+ * or whose previous poll is still winding down after stop(), raises EBUSY
+ * (libuv would ignore it, or abort). */
 #include "uvmod.h"
 
 static void fs_poll_cb(uv_fs_poll_t *h, int status, const uv_stat_t *prev,
@@ -78,13 +80,15 @@ static HPy FSPoll_start_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
     }
     if (interval < 0 || interval > UINT32_MAX)
         return uv_raise(ctx, UV_EINVAL);
-    if (uv_is_active(&b->u.handle))
-        uv_fs_poll_stop(&b->u.fs_poll);    /* a restart takes the new values */
+    /* libuv 1.44 aborts (fs-poll.c timer_cb assertion) when a handle is
+     * started again while the stat() of its previous start is still in
+     * flight: a restart must wait until that poll has wound down, which
+     * libuv tells by clearing poll_ctx */
+    if (uv_is_active(&b->u.handle) || b->u.fs_poll.poll_ctx != NULL)
+        return uv_raise(ctx, UV_EBUSY);
     int rc = uv_fs_poll_start(&b->u.fs_poll, fs_poll_cb, path, (unsigned int)interval);
-    if (rc < 0) {
-        handle_unpin(ctx, self, b, PIN_ACTIVE);
+    if (rc < 0)
         return uv_raise(ctx, rc);
-    }
     handle_pin(ctx, self, b, args[0], PIN_ACTIVE);
     return HPy_Dup(ctx, ctx->h_None);
 }
@@ -99,6 +103,16 @@ static HPy FSPoll_stop_impl(HPyContext *ctx, HPy self)
     uv_fs_poll_stop(&b->u.fs_poll);
     handle_unpin(ctx, self, b, PIN_ACTIVE);
     return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(FSPoll_is_winding_down, "is_winding_down", HPyFunc_NOARGS,
+            .doc = "is_winding_down() -> bool: stopped, the previous poll not finished yet")
+static HPy FSPoll_is_winding_down_impl(HPyContext *ctx, HPy self)
+{
+    bridge_t *b = HandleObject_AsStruct(ctx, self)->b;
+    int busy = (b->flags & BF_OPEN) && !uv_is_active(&b->u.handle)
+               && b->u.fs_poll.poll_ctx != NULL;
+    return HPyBool_FromBool(ctx, busy);
 }
 
 HPyDef_METH(FSPoll_getpath, "getpath", HPyFunc_NOARGS,
@@ -121,6 +135,7 @@ static HPy FSPoll_getpath_impl(HPyContext *ctx, HPy self)
 static HPyDef *FSPoll_defines[] = {
     HANDLE_COMMON_DEFINES,
     &FSPoll_new, &FSPoll_start, &FSPoll_stop, &FSPoll_getpath,
+    &FSPoll_is_winding_down,
     NULL
 };
 

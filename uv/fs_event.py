@@ -64,20 +64,19 @@ class FSEvent(UVHandle):
         :raises FileNotFoundError: (a uv error) the path does not exist
         :raises ValueError: no path was given
         :raises uv.ClosedHandleError: the handle is closing or closed"""
-        if path is not None:
-            self.path = path
-        if flags is not None:
-            self.flags = flags
+        path = self.path if path is None else path
+        flags = self.flags if flags is None else flags
         if on_event is not None:
             self.on_event = on_event
-        if self.path is None:
+        if path is None:
             raise ValueError("FSEvent.start() needs a path")
-        encoded, self._bytes = _path(self.path)
+        encoded, as_bytes = _path(path)
         try:
-            self._n.start(self, encoded, int(self.flags))
+            self._n.start(self, encoded, flags)
         except UVError as exc:
-            exc.filename = self.path
+            exc.filename = path
             raise
+        self.path, self.flags, self._bytes = path, flags, as_bytes
 
     def stop(self):
         """Stop watching (no effect on a closing or closed handle)."""

@@ -16,7 +16,11 @@ class FSPoll(UVHandle):
     that does not exist) is reported once, when it starts (with a zeroed
     current stat); when the path appears later, a change with
     ``StatusCodes.SUCCESS`` follows (with a zeroed previous stat).  A
-    started FSPoll is pending until stopped or closed."""
+    started FSPoll is pending until stopped or closed.
+
+    To poll another path, :meth:`stop` and :meth:`start` again once the
+    loop has run: libuv finishes the stat() in flight first (:meth:`start`
+    raises ``ResourceBusyError`` until then; libuv 1.44 would abort)."""
 
     _native = _uv.FSPoll
 
@@ -29,21 +33,22 @@ class FSPoll(UVHandle):
         self.on_change = on_change
 
     def start(self, path=None, interval=None, on_change=None):
-        """Start polling *path* (default: :attr:`path`) every *interval* ms;
-        a started handle polls the new path instead.
+        """Start polling *path* (default: :attr:`path`) every *interval* ms
+        (default: :attr:`interval`).
 
         :raises ValueError: no path was given
         :raises uv.error.ArgumentError: a negative or too large interval
+        :raises uv.error.ResourceBusyError: it polls already, or its
+            previous poll is still finishing (see the class)
         :raises uv.ClosedHandleError: the handle is closing or closed"""
-        if path is not None:
-            self.path = path
-        if interval is not None:
-            self.interval = interval
+        path = self.path if path is None else path
+        interval = self.interval if interval is None else interval
         if on_change is not None:
             self.on_change = on_change
-        if self.path is None:
+        if path is None:
             raise ValueError("FSPoll.start() needs a path")
-        self._n.start(self, _path(self.path)[0], self.interval)
+        self._n.start(self, _path(path)[0], interval)
+        self.path, self.interval = path, interval
 
     def stop(self):
         """Stop polling (no effect on a closing or closed handle)."""
