@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 #include "uvmod.h"
 
@@ -706,6 +707,45 @@ static void fs_cleanup(uv_fs_t *req, fsdir_t *dir)
 
 /* ---- synchronous ---- */
 
+/* Synchronous reads go into a buffer kept per thread (up to 4 MiB; a larger
+ * read gets its own): a fresh malloc of a large block per call would be
+ * mmap'd and page-faulted in again every time.  The buffer is freed when
+ * its thread ends. */
+#define FS_TLS_MAX (4u << 20)
+static pthread_key_t tls_key;
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+typedef struct { size_t cap; char data[]; } tlsbuf_t;
+
+static void tls_init(void)
+{
+    if (pthread_key_create(&tls_key, free) != 0)
+        tls_key = (pthread_key_t)-1;
+}
+
+static char *read_buffer(size_t len, int *owned)
+{
+    *owned = 1;
+    if (len > FS_TLS_MAX || pthread_once(&tls_once, tls_init) != 0
+        || tls_key == (pthread_key_t)-1)
+        return malloc(len ? len : 1);
+    tlsbuf_t *t = pthread_getspecific(tls_key);
+    if (t == NULL || t->cap < len) {
+        size_t cap = len < 65536 ? 65536 : len;
+        tlsbuf_t *n = malloc(sizeof(tlsbuf_t) + cap);
+        if (n == NULL)
+            return NULL;
+        n->cap = cap;
+        if (pthread_setspecific(tls_key, n) != 0) {
+            free(n);
+            return malloc(len ? len : 1);
+        }
+        free(t);
+        t = n;
+    }
+    *owned = 0;
+    return t->data;
+}
+
 HPyDef_METH(fs_call, "fs_call", HPyFunc_VARARGS,
             .doc = "fs_call(op, *args): run a file-system operation now (the "
                    "interpreter lock is released around it)")
@@ -715,6 +755,7 @@ static HPy fs_call_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs
     int op;
     uv_fs_t req;
     char *rbuf = NULL;
+    int rbuf_owned = 0;
     uv_dirent_t *dirents = NULL;
     HPy result = HPy_NULL;
     if (nargs < 1) {
@@ -726,7 +767,7 @@ static HPy fs_call_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs
     if (parse_args(ctx, op, args + 1, nargs - 1, &a) < 0)
         goto out;
     if (op == UV_FS_READ) {
-        rbuf = malloc(a.len ? (size_t)a.len : 1);
+        rbuf = read_buffer((size_t)a.len, &rbuf_owned);
         if (rbuf == NULL) {
             HPyErr_NoMemory(ctx);
             goto out;
@@ -754,7 +795,8 @@ static HPy fs_call_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs
     fs_cleanup(&req, dir);
 out:
     args_release(ctx, &a);
-    free(rbuf);
+    if (rbuf_owned)
+        free(rbuf);
     free(dirents);
     return result;
 }

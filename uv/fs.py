@@ -57,6 +57,7 @@ _SUCCESS = StatusCodes.SUCCESS
 _status = StatusCodes.get
 
 _builtin_open = open
+_READ = _C["UV_FS_READ"]
 
 
 class FSType(Enumeration):
@@ -374,6 +375,14 @@ def readinto(fd, buffer, offset=-1, callback=None, loop=None):
     owns (HPy 0.9 cannot reach a Python buffer from C).  An asynchronous
     read holds the buffers (a bytearray cannot be resized) until its
     callback."""
+    if callback is None and type(buffer) is bytearray:
+        # the common case: one memoryview slice assignment (a bytearray's
+        # own slice assignment is three times slower)
+        data = _fs_call(_READ, fd, len(buffer), -1 if offset is None else offset)
+        n = len(data)
+        with memoryview(buffer) as view:
+            view[:n] = data
+        return n
     views = _views(buffer)
     total = sum(len(v) for v in views)
     post = functools.partial(_scatter, views)
