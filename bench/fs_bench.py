@@ -10,7 +10,8 @@ printed is ``name: value unit`` (best of 3).
   time (each callback or await starts the next): uv.fs.read with a
   callback; plain os.read in a loop; ``loop.run_in_executor(None, os.read,
   fd, n)`` on asyncio and on uvloop; and, for reference, uv.fs.read without
-  a callback.  The file is in the page cache after the first pass, so this
+  a callback and uv.fs.readinto into a uv.fs.Buffer (no copy) with and
+  without a callback.  The file is in the page cache after the first pass, so this
   measures memory copies and per-call overhead, not the disk.
 - stat: STAT_N (default 100,000) stat() calls of one path: uv.fs.stat with
   a callback and up to 64 in flight; os.stat in a loop; run_in_executor
@@ -54,6 +55,50 @@ def uv_read_async(path, chunk):
     os.close(fd)
     loop.close()
     assert state["off"] == os.path.getsize(path)
+    return t
+
+
+def uv_readinto_async(path, chunk):
+    """Async reads into one uv.fs.Buffer (no copy at all)."""
+    import uv
+    from uv import fs
+    loop = uv.Loop()
+    fd = os.open(path, os.O_RDONLY)
+    buf = fs.Buffer(chunk)
+    state = {"off": 0}
+
+    def on_read(req, status, n):
+        if status is not uv.StatusCodes.SUCCESS:
+            raise req.error
+        if n:
+            state["off"] += n
+            fs.readinto(fd, buf, state["off"], callback=on_read, loop=loop)
+
+    t = time.perf_counter()
+    fs.readinto(fd, buf, 0, callback=on_read, loop=loop)
+    loop.run()
+    t = time.perf_counter() - t
+    os.close(fd)
+    loop.close()
+    assert state["off"] == os.path.getsize(path)
+    return t
+
+
+def uv_readinto_sync(path, chunk):
+    from uv import fs
+    fd = os.open(path, os.O_RDONLY)
+    buf = fs.Buffer(chunk)
+    readinto = fs.readinto
+    n = 0
+    t = time.perf_counter()
+    while True:
+        k = readinto(fd, buf)
+        if not k:
+            break
+        n += k
+    t = time.perf_counter() - t
+    os.close(fd)
+    assert n == os.path.getsize(path)
     return t
 
 
@@ -191,6 +236,8 @@ def main():
             k = chunk // 1024
             print("read %dK uv async (%s): %.0f MiB/s" % (k, impl, mib / best(lambda: uv_read_async(path, chunk))))
             print("read %dK uv sync (%s): %.0f MiB/s" % (k, impl, mib / best(lambda: uv_read_sync(path, chunk))))
+            print("read %dK uv async readinto Buffer (%s): %.0f MiB/s" % (k, impl, mib / best(lambda: uv_readinto_async(path, chunk))))
+            print("read %dK uv sync readinto Buffer (%s): %.0f MiB/s" % (k, impl, mib / best(lambda: uv_readinto_sync(path, chunk))))
         print("stat uv async x%d (%s): %.0f /s" % (WINDOW, impl, count / best(lambda: uv_stat_async(path, count))))
         print("stat uv sync (%s): %.0f /s" % (impl, count / best(lambda: uv_stat_sync(path, count))))
     else:

@@ -34,6 +34,9 @@
 
 HPyGlobal g_fs[FSG_COUNT];
 
+/* the operation code of a read into an FSBuffer (not a libuv type) */
+#define FS_READ_INTO 1000
+
 /* read(2) on Linux moves at most this much per call */
 #define FS_READ_MAX ((int64_t)0x7ffff000)
 
@@ -74,8 +77,11 @@ HPyDef_SLOT(FSDir_new, HPy_tp_new)
 static HPy FSDir_new_impl(HPyContext *ctx, HPy type, const HPy *args,
                           HPy_ssize_t nargs, HPy kw)
 {
-    if (nargs != 0 || !HPy_IsNull(kw)) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "FSDir() takes no arguments");
+    HPy mine = HPyGlobal_Load(ctx, g_fs[FSG_DIRTYPE]);
+    int exact = HPy_Is(ctx, type, mine);
+    HPy_Close(ctx, mine);
+    if (nargs != 0 || !HPy_IsNull(kw) || !exact) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "FSDir() takes no arguments (and no subclasses)");
         return HPy_NULL;
     }
     FSDirObject *o;
@@ -135,6 +141,123 @@ HPyType_Spec FSDir_spec = {
     .doc = "native directory stream of uv_fs_opendir (use uv.fs.opendir)",
 };
 
+/* ---- buffers: memory of this module that Python sees as a buffer ----
+ * HPy 0.9 cannot reach the memory of a Python buffer from C, but a type of
+ * this module can export its own memory (bf_getbuffer).  A read into an
+ * FSBuffer (uv.fs.Buffer) goes straight into that memory: no copy.  The
+ * memory is shared by the object and the asynchronous requests that read
+ * into it (refs), so a request in flight whose buffer object was collected
+ * (with its loop) still writes into memory that exists. */
+#define BUF_FORMAT  0x0004      /* CPython's PyBUF_* values (the stable ABI) */
+#define BUF_ND      0x0008
+#define BUF_STRIDES (0x0010 | BUF_ND)
+
+typedef struct {
+    size_t refs;
+    HPy_ssize_t len;
+    HPy_ssize_t one;            /* the stride */
+    char data[];
+} fsmem_t;
+
+typedef struct { fsmem_t *m; } FSBufferObject;
+HPyType_HELPERS(FSBufferObject)
+
+static void fsmem_unref(fsmem_t *m)
+{
+    if (m != NULL && --m->refs == 0)
+        free(m);
+}
+
+HPyDef_SLOT(FSBuffer_new, HPy_tp_new)
+static HPy FSBuffer_new_impl(HPyContext *ctx, HPy type, const HPy *args,
+                             HPy_ssize_t nargs, HPy kw)
+{
+    int64_t size;
+    if (nargs != 1 || !HPy_IsNull(kw)) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "Buffer(size) takes one argument");
+        return HPy_NULL;
+    }
+    /* final: PyPy lets Python subclass an HPy type, and aborts when it
+     * collects an instance of such a subclass (DESIGN.md 3.3) */
+    HPy mine = HPyGlobal_Load(ctx, g_fs[FSG_BUFTYPE]);
+    int exact = HPy_Is(ctx, type, mine);
+    HPy_Close(ctx, mine);
+    if (!exact) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "uv.fs.Buffer cannot be subclassed");
+        return HPy_NULL;
+    }
+    if (arg_int64(ctx, args[0], "the size must be an int", &size) < 0)
+        return HPy_NULL;
+    if (size < 0) {
+        uv_raise(ctx, UV_EINVAL);
+        return HPy_NULL;
+    }
+    if ((uint64_t)size > ((uint64_t)1 << 40)) {
+        HPyErr_SetString(ctx, ctx->h_OverflowError, "a buffer of at most 1 TiB");
+        return HPy_NULL;
+    }
+    FSBufferObject *o;
+    HPy h = HPy_New(ctx, type, &o);
+    if (HPy_IsNull(h))
+        return HPy_NULL;
+    o->m = calloc(1, sizeof(fsmem_t) + (size_t)size + 1);
+    if (o->m == NULL) {
+        HPy_Close(ctx, h);
+        return HPyErr_NoMemory(ctx);
+    }
+    o->m->refs = 1;
+    o->m->len = (HPy_ssize_t)size;
+    o->m->one = 1;
+    return h;
+}
+
+HPyDef_SLOT(FSBuffer_destroy, HPy_tp_destroy)
+static void FSBuffer_destroy_impl(void *self)
+{
+    FSBufferObject *o = self;
+    fsmem_unref(o->m);
+    o->m = NULL;
+}
+
+HPyDef_SLOT(FSBuffer_getbuffer, HPy_bf_getbuffer)
+static int FSBuffer_getbuffer_impl(HPyContext *ctx, HPy self, HPy_buffer *view, int flags)
+{
+    fsmem_t *m = FSBufferObject_AsStruct(ctx, self)->m;
+    view->buf = m->data;
+    view->obj = HPy_Dup(ctx, self);
+    view->len = m->len;
+    view->itemsize = 1;
+    view->readonly = 0;
+    view->ndim = 1;
+    view->format = (flags & BUF_FORMAT) ? "B" : NULL;
+    view->shape = (flags & BUF_ND) == BUF_ND ? &m->len : NULL;
+    view->strides = (flags & BUF_STRIDES) == BUF_STRIDES ? &m->one : NULL;
+    view->suboffsets = NULL;
+    view->internal = NULL;
+    return 0;
+}
+
+HPyDef_SLOT(FSBuffer_len, HPy_mp_length)
+static HPy_ssize_t FSBuffer_len_impl(HPyContext *ctx, HPy self)
+{
+    return FSBufferObject_AsStruct(ctx, self)->m->len;
+}
+
+static HPyDef *FSBuffer_defines[] = {
+    &FSBuffer_new, &FSBuffer_destroy, &FSBuffer_getbuffer, &FSBuffer_len, NULL
+};
+
+HPyType_Spec FSBuffer_spec = {
+    .name = "uv.fs.Buffer",
+    .basicsize = sizeof(FSBufferObject),
+    .builtin_shape = FSBufferObject_SHAPE,
+    .flags = HPy_TPFLAGS_DEFAULT,
+    .defines = FSBuffer_defines,
+    .doc = "Buffer(size): zero-filled memory that uv.fs reads into without a "
+           "copy (uv.fs.readinto); a writable buffer for Python (memoryview, "
+           "bytes(...), slicing through memoryview).",
+};
+
 /* ---- arguments ---- */
 
 typedef struct {
@@ -147,6 +270,7 @@ typedef struct {
     uv_uid_t uid;
     uv_gid_t gid;
     fsdir_t *dir;
+    fsmem_t *mem;              /* read into: an FSBuffer's memory */
     /* write data: bufs point into bytes objects (items, open handles) */
     uv_buf_t *bufs;
     HPy *items;
@@ -159,6 +283,7 @@ typedef struct {
 typedef struct {
     int op;
     fsdir_t *dir;              /* the directory stream it works on */
+    fsmem_t *mem;              /* the FSBuffer memory it reads into (a ref) */
     uv_dirent_t *dirents;      /* readdir: the entries libuv fills */
     char data[];               /* read buffer / copy of the data to write */
 } fsx_t;
@@ -366,6 +491,31 @@ static int parse_args(HPyContext *ctx, int op, const HPy *args, size_t nargs, fs
         if (a->len > FS_READ_MAX)
             a->len = FS_READ_MAX;       /* a short read, as read(2) makes */
         return 0;
+    case FS_READ_INTO: {
+        int64_t start;
+        if (want_args(ctx, nargs, 5, "read_into(fd, buffer, offset, start, length)") < 0
+            || arg_fd(ctx, args[0], &a->fd) < 0
+            || arg_size(ctx, args[2], "an offset must be an int", -1, &a->off) < 0
+            || arg_size(ctx, args[3], "a start must be an int", 0, &start) < 0
+            || arg_size(ctx, args[4], "a length must be an int", 0, &a->len) < 0)
+            return -1;
+        HPy type = HPyGlobal_Load(ctx, g_fs[FSG_BUFTYPE]);
+        int ok = HPy_TypeCheck(ctx, args[1], type);
+        HPy_Close(ctx, type);
+        if (!ok) {
+            HPyErr_SetString(ctx, ctx->h_TypeError, "a uv.fs.Buffer is required");
+            return -1;
+        }
+        a->mem = FSBufferObject_AsStruct(ctx, args[1])->m;
+        if (start > a->mem->len || a->len > a->mem->len - start) {
+            HPyErr_SetString(ctx, ctx->h_ValueError, "start and length beyond the buffer");
+            return -1;
+        }
+        if (a->len > FS_READ_MAX)
+            a->len = FS_READ_MAX;
+        a->path = a->mem->data + start;      /* where the bytes go */
+        return 0;
+    }
     case UV_FS_WRITE:
         return want_args(ctx, nargs, 3, "write(fd, data, offset)") < 0
             || arg_fd(ctx, args[0], &a->fd) < 0
@@ -458,6 +608,9 @@ static int fs_start(uv_loop_t *loop, uv_fs_t *req, fsargs_t *a, uv_buf_t *wbufs,
     case UV_FS_CLOSE: return uv_fs_close(loop, req, a->fd, cb);
     case UV_FS_READ:
         rb = buf_make(rbuf, (size_t)a->len);
+        return uv_fs_read(loop, req, a->fd, &rb, 1, a->off, cb);
+    case FS_READ_INTO:
+        rb = buf_make((char *)a->path, (size_t)a->len);
         return uv_fs_read(loop, req, a->fd, &rb, 1, a->off, cb);
     case UV_FS_WRITE: return uv_fs_write(loop, req, a->fd, wbufs, nwbufs, a->off, cb);
     case UV_FS_SENDFILE:
@@ -616,6 +769,8 @@ static HPy fs_result(HPyContext *ctx, uv_fs_t *req, const char *rbuf, uv_dirent_
     case UV_FS_OPEN: case UV_FS_WRITE: case UV_FS_SENDFILE:
         return HPyLong_FromInt64_t(ctx, (int64_t)req->result);
     case UV_FS_READ:
+        if (rbuf == NULL)            /* read into an FSBuffer: the count */
+            return HPyLong_FromInt64_t(ctx, (int64_t)req->result);
         return HPyBytes_FromStringAndSize(ctx, rbuf, (HPy_ssize_t)req->result);
     case UV_FS_STAT: case UV_FS_LSTAT: case UV_FS_FSTAT:
         return fs_stat_new(ctx, &req->statbuf);
@@ -814,7 +969,7 @@ static void fs_cb(uv_fs_t *req)
     CORE_DRAIN(core);
     HPyContext *ctx = core->ctx;
     if (ctx != NULL && (r->flags & RF_PINNED)) {
-        HPy res = status == 0 ? fs_result(ctx, req, x->data, x->dirents)
+        HPy res = status == 0 ? fs_result(ctx, req, x->mem ? NULL : x->data, x->dirents)
                               : HPy_Dup(ctx, ctx->h_None);
         if (HPy_IsNull(res)) {
             HPyErr_Clear(ctx);        /* out of memory building the result */
@@ -831,6 +986,7 @@ static void fs_cb(uv_fs_t *req)
     }
     fs_after(req, x->dir, delivered);
     fs_cleanup(req, x->dir);
+    fsmem_unref(x->mem);
     reqb_complete(r, status);         /* frees x (r->mem) */
 }
 
@@ -879,6 +1035,7 @@ static HPy FSRequest_start_impl(HPyContext *ctx, HPy self, const HPy *args, size
     memset(x, 0, sizeof(fsx_t));
     x->op = op;
     x->dir = a.dir;
+    x->mem = a.mem;
     uv_buf_t wbuf = buf_make(x->data, a.total);
     if (op == UV_FS_WRITE) {
         size_t off = 0;
@@ -893,6 +1050,8 @@ static HPy FSRequest_start_impl(HPyContext *ctx, HPy self, const HPy *args, size
     free(r->mem);
     r->mem = x;
     int rc = fs_start(r->core->loop, &r->u.fs, &a, &wbuf, 1, x->data, x->dirents, fs_cb);
+    if (rc >= 0 && x->mem != NULL)
+        x->mem->refs++;           /* the thread pool writes into it */
     if (rc < 0) {
         /* nothing was queued: a closedir has freed the stream anyway */
         uv_fs_req_cleanup(&r->u.fs);
@@ -932,6 +1091,11 @@ int fs_module_init(HPyContext *ctx, HPy mod)
     if (HPy_IsNull(t))
         return -1;
     HPyGlobal_Store(ctx, &g_fs[FSG_DIRTYPE], t);
+    HPy_Close(ctx, t);
+    t = HPy_GetAttr_s(ctx, mod, "FSBuffer");
+    if (HPy_IsNull(t))
+        return -1;
+    HPyGlobal_Store(ctx, &g_fs[FSG_BUFTYPE], t);
     HPy_Close(ctx, t);
     return 0;
 }
@@ -982,7 +1146,7 @@ static HPy fs_constants_impl(HPyContext *ctx, HPy self)
         C(UV_FS_O_DSYNC), C(UV_FS_O_DIRECTORY), C(UV_FS_O_NOFOLLOW),
         C(UV_FS_O_NONBLOCK), C(UV_FS_O_NOATIME), C(UV_FS_O_NOCTTY),
         C(UV_FS_O_DIRECT), C(UV_FS_O_EXLOCK),
-        C(F_OK), C(R_OK), C(W_OK), C(X_OK),
+        C(F_OK), C(R_OK), C(W_OK), C(X_OK), C(FS_READ_INTO),
 #undef C
     };
     HPy d = HPyDict_New(ctx);

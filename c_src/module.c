@@ -105,6 +105,7 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
         {"ConnectRequest", &ConnectRequest_spec, 0},
         {"FSEvent", &FSEvent_spec, K_FSEVENT}, {"FSPoll", &FSPoll_spec, K_FSPOLL},
         {"FSRequest", &FSRequest_spec, 0}, {"FSDir", &FSDir_spec, 0},
+        {"FSBuffer", &FSBuffer_spec, 0},
     };
     for (int k = 0; k < K_COUNT; k++)
         HPyGlobal_Store(ctx, &g_handle_types[k], ctx->h_None);

@@ -341,7 +341,7 @@ void signal_stopping(bridge_t *b);
 
 /* ---- fs.c ---- */
 /* the result constructors of uv.fs (fs_setup) and the FSDir type */
-enum { FSG_STAT, FSG_TIMESPEC, FSG_STATFS, FSG_DIRTYPE, FSG_COUNT };
+enum { FSG_STAT, FSG_TIMESPEC, FSG_STATFS, FSG_DIRTYPE, FSG_BUFTYPE, FSG_COUNT };
 extern HPyGlobal g_fs[FSG_COUNT];
 extern HPyDef fs_call, fs_setup, fs_constants;
 int fs_module_init(HPyContext *ctx, HPy mod);
@@ -354,7 +354,8 @@ const char *fs_path_arg(HPyContext *ctx, HPy h);
 /* ---- per-kind types ---- */
 extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
     Async_spec, Signal_spec, TCP_spec, ShutdownRequest_spec,
-    ConnectRequest_spec, FSEvent_spec, FSPoll_spec, FSRequest_spec, FSDir_spec;
+    ConnectRequest_spec, FSEvent_spec, FSPoll_spec, FSRequest_spec, FSDir_spec,
+    FSBuffer_spec;
 
 /* ---- small helpers ---- */
 static inline int arg_int64(HPyContext *ctx, HPy h, const char *what, int64_t *out)

@@ -85,7 +85,7 @@ PLAIN = st.one_of(
                      "localhost", "", "x" * 300]),
     st.binary(max_size=40),
     st.sampled_from(["bytearray", "memoryview", "strided", "list", "object",
-                     "big"]).map(lambda k: ("make", k)),
+                     "big", "fsbuffer"]).map(lambda k: ("make", k)),
 )
 
 # ("pool", i): the i-th object of the world (handle, loop, request, or a
@@ -148,7 +148,8 @@ class World(object):
                     "strided": lambda: memoryview(b"abcdef")[::2],
                     "list": lambda: [b"a", bytearray(b"b"), memoryview(b"c")],
                     "object": object,
-                    "big": lambda: b"z" * (1 << 20)}[v[1]]()
+                    "big": lambda: b"z" * (1 << 20),
+                    "fsbuffer": lambda: uv.fs.Buffer(16)}[v[1]]()
         if isinstance(v, tuple):
             return tuple(self.value(x) for x in v)
         if isinstance(v, list):

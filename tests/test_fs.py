@@ -174,6 +174,78 @@ def test_readinto(call, tmp):
         os.close(fd)
 
 
+def test_readinto_a_native_buffer_without_a_copy(call, tmp):
+    p = make_file(os.path.join(tmp, "f"), b"0123456789")
+    fd = os.open(p, os.O_RDONLY)
+    try:
+        buf = fs.Buffer(4)
+        assert len(buf) == 4 and bytes(buf) == b"\0\0\0\0"
+        assert call(fs.readinto, fd, buf, 3) == 4
+        assert bytes(buf) == b"3456"
+        assert call(fs.readinto, fd, buf, 8) == 2
+        assert bytes(buf) == b"8956"
+        view = memoryview(buf)
+        assert not view.readonly and view.format == "B" and view.shape == (4,)
+        view[0:2] = b"ab"
+        assert bytes(buf) == b"ab56" and bytes(view[1:3]) == b"b5"
+        view.release()
+        assert call(fs.readinto, fd, fs.Buffer(0), 0) == 0
+        big = fs.Buffer(100)
+        assert call(fs.readinto, fd, big) == 10         # the current position
+        assert bytes(memoryview(big)[:10]) == b"0123456789"
+        assert call(fs.readinto, fd, big) == 0          # at the end
+    finally:
+        os.close(fd)
+
+
+def test_native_buffer_bad_input():
+    for bad in (-1, -2 ** 40):
+        with pytest.raises(ArgumentError):
+            fs.Buffer(bad)
+    for bad in (2 ** 41, 2 ** 64):
+        with pytest.raises(OverflowError):
+            fs.Buffer(bad)
+    for bad in ("3", 3.0, None):
+        with pytest.raises(TypeError):
+            fs.Buffer(bad)
+    with pytest.raises(TypeError):
+        fs.Buffer()
+    try:
+        class Sub(fs.Buffer):          # CPython refuses the class itself
+            pass
+    except TypeError:
+        pass
+    else:
+        with pytest.raises(TypeError):     # PyPy: no instances of it
+            Sub(4)
+    buf = fs.Buffer(8)
+    r, w = os.pipe()
+    try:
+        for start, length in ((0, 9), (9, 0), (4, 5), (2 ** 40, 1)):
+            with pytest.raises(ValueError):
+                _uv.fs_call(_uv.fs_constants()["FS_READ_INTO"], r, buf, -1, start, length)
+        with pytest.raises(TypeError):
+            _uv.fs_call(_uv.fs_constants()["FS_READ_INTO"], r, bytearray(8), -1, 0, 8)
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+def test_native_buffer_collected_while_a_read_is_in_flight(loop, until):
+    """The memory a request reads into outlives the Buffer object."""
+    r, w = os.pipe()
+    done = []
+    buf = fs.Buffer(16)
+    fs.readinto(r, buf, callback=lambda q, s, n: done.append((s, n)), loop=loop)
+    del buf
+    collect()
+    os.write(w, b"late data")
+    until(lambda: done)
+    assert done == [(S.SUCCESS, 9)]
+    os.close(r)
+    os.close(w)
+
+
 def test_readinto_refuses_readonly_buffers(call, tmp):
     fd = os.open(make_file(os.path.join(tmp, "f")), os.O_RDONLY)
     try:
@@ -848,6 +920,8 @@ def test_loop_collected_with_requests_in_flight(tmp):
             fs.mkstemp(os.path.join(tmp, 'tXXXXXX'), callback=lambda *a: None, loop=lp)
             fs.opendir(tmp, callback=lambda *a: None, loop=lp)
             fs.write(w, b'y' * 10, callback=lambda *a: None, loop=lp)
+            fs.readinto(r, fs.Buffer(5), callback=lambda *a: None, loop=lp)
+            fs.write(w, b'z' * 5, callback=lambda *a: None, loop=lp)
             del lp
             collect()
             collect()

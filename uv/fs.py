@@ -41,7 +41,7 @@ from .loop import Loop
 from .request import RequestType, UVRequest
 
 __all__ = [
-    "FSRequest", "FSType", "Dir", "Dirent", "DirentType", "Stat", "StatFS",
+    "FSRequest", "FSType", "Buffer", "Dir", "Dirent", "DirentType", "Stat", "StatFS",
     "Timespec", "CopyFileFlags", "SymlinkFlags",
     "open", "close", "read", "readinto", "write", "stat", "lstat", "fstat",
     "unlink", "mkdir", "mkdtemp", "mkstemp", "rmdir", "scandir", "opendir",
@@ -58,6 +58,14 @@ _status = StatusCodes.get
 
 _builtin_open = open
 _READ = _C["UV_FS_READ"]
+_READ_INTO = _C["FS_READ_INTO"]
+
+#: ``Buffer(size)``: zero-filled memory owned by uv's native module, which
+#: :func:`readinto` fills without any copy (on every interpreter: HPy lets a
+#: native type export its own memory, not reach another object's).  It is
+#: a writable buffer for Python: ``memoryview(buf)``, ``bytes(buf)``,
+#: ``len(buf)``.  The type is final (no subclasses).
+Buffer = _uv.FSBuffer
 
 
 class FSType(Enumeration):
@@ -268,7 +276,7 @@ class FSRequest(UVRequest):
         if not callable(callback):
             raise TypeError("callback must be callable, not %s" % type(callback).__name__)
         UVRequest.__init__(self, loop)
-        self.fs_type = FSType.get(fs_type)
+        self.fs_type = FSType.READ if fs_type == _READ_INTO else FSType.get(fs_type)
         self.callback = callback
         self.path = path
         self.new_path = new_path
@@ -371,10 +379,18 @@ def _views(buffer):
 def readinto(fd, buffer, offset=-1, callback=None, loop=None):
     """Read into a writable buffer (``bytearray``, writable ``memoryview``,
     ...) or a list of them, filled in order; returns the number of bytes
-    read.  The bytes are copied into the buffer from memory the request
-    owns (HPy 0.9 cannot reach a Python buffer from C).  An asynchronous
-    read holds the buffers (a bytearray cannot be resized) until its
-    callback."""
+    read.
+
+    A :class:`Buffer` is filled directly, without a copy.  Any other buffer
+    gets the bytes copied in from memory the request owns (HPy 0.9 cannot
+    reach a Python buffer from C): one copy more than ``os.readv``.  An
+    asynchronous read holds the buffers (a bytearray cannot be resized on
+    CPython) until its callback."""
+    if type(buffer) is Buffer:
+        args = (fd, buffer, -1 if offset is None else offset, 0, len(buffer))
+        if callback is None:
+            return _fs_call(_READ_INTO, *args)
+        return FSRequest(_READ_INTO, args, callback, loop)
     if callback is None and type(buffer) is bytearray:
         # the common case: one memoryview slice assignment (a bytearray's
         # own slice assignment is three times slower)
