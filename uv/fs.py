@@ -56,7 +56,6 @@ _fs_call = _uv.fs_call
 _SUCCESS = StatusCodes.SUCCESS
 _status = StatusCodes.get
 
-_builtin_open = open
 _READ = _C["UV_FS_READ"]
 _READ_INTO = _C["FS_READ_INTO"]
 
