@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: every benchmark of uv against its peers, in one run.
 #
-#   bash bench/run.sh [callbacks|echo|all]      (default: all)
+#   bash bench/run.sh [callbacks|echo|fs|all]   (default: all)
 #
 # Uses the interpreters that tools/setup-env.sh prepared (run it first, or run
 # tools/test-all.sh once) and a separate venv with uvloop for the peers.
@@ -11,6 +11,10 @@
 # echo: ../shared/bench/compare.sh at 1 KiB, 10 KiB and 100 KiB against the
 #   C server (echo_libuv.c) and uvloop's and asyncio's protocol servers, with
 #   the uv server (bench/echo_server.py) on CPython and on PyPy.
+# fs: bench/fs_bench.py on a 1 GiB file in a temp dir (page cache: a memory
+#   benchmark): uv.fs reads (64 KiB, 1 MiB) and 100,000 stat() calls on
+#   CPython and PyPy, against os.read/os.stat and run_in_executor on
+#   asyncio and uvloop (FS_BENCH_MB / FS_BENCH_STATS shrink it).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 SHARED="${UV_SHARED_DIR:-$ROOT/../shared}"
@@ -24,11 +28,12 @@ cd "$ROOT"
 [ -f uv/_uv.hpy0.so ] || "$BUILD_PY" setup.py -q build_ext --inplace
 echo "binary: $(sha256sum uv/_uv.hpy0.so)"
 
-PEERS="$CACHE/bench-venv"
+# the peers' venv is the benchmark's own (not committed, not in the cache)
+PEERS="${UV_BENCH_VENV:-$ROOT/bench/.venv}"
 if [ ! -x "$PEERS/bin/python" ] || ! "$PEERS/bin/python" -c "import uvloop" 2>/dev/null; then
     "$BUILD_PY" -c "import venv; venv.create('$PEERS', with_pip=True)" 2>/dev/null ||
         "$(dirname "$BUILD_PY")/python3" -m venv "$PEERS"
-    "$PEERS/bin/pip" install -q uvloop
+    "$PEERS/bin/pip" install -q "uvloop==0.23.0"
 fi
 PEER_PY="$PEERS/bin/python"
 
@@ -56,4 +61,18 @@ if [ "$what" = all ] || [ "$what" = echo ]; then
         echo "##### echo, ${size}-byte messages"
         bash "$SHARED/bench/compare.sh" -c 10 -s "$size" -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
     done
+fi
+
+if [ "$what" = all ] || [ "$what" = fs ]; then
+    FS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/uv-bench-fs.XXXXXX")"
+    trap 'rm -rf "$FS_DIR"' EXIT
+    FS_FILE="$FS_DIR/data"
+    echo "##### fs: ${FS_BENCH_MB:-1024} MiB file in $FS_DIR, ${FS_BENCH_STATS:-100000} stats"
+    dd if=/dev/zero of="$FS_FILE" bs=1M count="${FS_BENCH_MB:-1024}" status=none
+    cat "$FS_FILE" >/dev/null           # in the page cache from here on
+    "$BUILD_PY" bench/fs_bench.py uv "$FS_FILE" "${FS_BENCH_STATS:-100000}"
+    if [ -n "$PYPY" ]; then
+        PYTHONPATH="$PYPY_PATH" "$PYPY" bench/fs_bench.py uv "$FS_FILE" "${FS_BENCH_STATS:-100000}"
+    fi
+    "$PEER_PY" bench/fs_bench.py peers "$FS_FILE" "${FS_BENCH_STATS:-100000}"
 fi

@@ -33,6 +33,9 @@ from .timer import Timer
 from .dns import Address, Address4, Address6, AddressFamilies
 from .stream import UVStream, ConnectRequest, WriteRequest, ShutdownRequest
 from .tcp import TCP, TCPFlags, TCPConnectRequest
+from . import fs, fs_event, fs_poll
+from .fs_event import FSEvent, FSEvents, FSEventFlags
+from .fs_poll import FSPoll
 
 _dispatch.install()
 
