@@ -90,6 +90,14 @@ void reqb_complete(reqb_t *r, int status)
     r->prev->next = r->next;
     r->next->prev = r->prev;
     r->prev = r->next = NULL;
+    if (r->owner) {
+        /* completed without libuv (a pipe connect to an abstract name):
+         * the owner is still allocated, since every close callback runs
+         * the pending completions first */
+        if (r->owner->flags & BF_CLOSING)
+            status = UV_ECANCELED;
+        r->owner = NULL;
+    }
     r->flags = (r->flags & ~(RF_INFLIGHT | RF_PINNED)) | RF_DONE;
     r->status = status;
     free(r->mem);

@@ -119,6 +119,13 @@ def write_done(req, status):
         return exc
 
 
+def process_exit(process, returncode, signum):
+    try:
+        process._exited(returncode, signum)
+    except BaseException as exc:
+        return exc
+
+
 def later(loop):
     try:
         loop._run_later()

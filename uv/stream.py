@@ -89,7 +89,9 @@ class UVStream(UVHandle):
         """Write *data* (bytes-like, or a list/tuple of them written as one
         gathered write); ``on_write(request, status)`` runs once it is written.
         *send_stream* (a TCP, Pipe or UDP handle) is sent along over an IPC
-        pipe.  Returns the :class:`WriteRequest`."""
+        pipe (with at least one byte of *data*: the kernel drops a handle
+        sent with none); the request keeps it alive until it is written.
+        Returns the :class:`WriteRequest`."""
         if type(data) is not bytes:
             data = _data(data)
         request = _new_request(WriteRequest)
@@ -98,8 +100,8 @@ class UVStream(UVHandle):
         if send_stream is not None:
             request.send_stream = send_stream
             send = _native(send_stream)
-        if on_write is None:
-            request._seq = self._n.write(data, send, None)
+        if on_write is None and send is None:
+            request._seq = self._n.write(data, None, None)
         else:
             request._on_write = _callback(on_write, "on_write")
             request._seq = self._n.write(data, send, request)
