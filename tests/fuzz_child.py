@@ -18,12 +18,23 @@ for a loop used wrongly).  Anything else (SystemError: a native function
 returned NULL without an exception, or set one and returned a value) fails
 the example; a crash ends the child, which the parent reports.  The run is
 derandomized (the same examples every time) unless --random is given.
+
+Pipes and processes: the child works in a temporary directory of its own
+(socket files that pipes bind land there; an absolute path given to bind
+is made relative to it), processes run ``true`` (a list of drawn values is
+appended to its arguments), signals sent to them are never ones that stop
+them, and a file descriptor given to ``open`` that is open in this process
+(a loop's epoll or eventfd, the child's own stdout) is replaced by one end
+of a fresh socket pair: closing a descriptor that someone else owns cannot
+be made safe by any binding, uv's included.
 """
 import gc
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import traceback
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -46,7 +57,11 @@ NEVER = {"run", "close_reset_forever", "__init__", "__new__", "__del__",
 SAFE_SIGNALS = [signal.SIGUSR1, signal.SIGUSR2, signal.SIGWINCH, signal.SIGHUP,
                 signal.SIGKILL, signal.SIGSTOP, 0, 65, -1, 2 ** 40]
 
-KINDS = ["Timer", "Idle", "Prepare", "Check", "Async", "Signal", "TCP"]
+KINDS = ["Timer", "Idle", "Prepare", "Check", "Async", "Signal", "TCP", "Pipe",
+         "Process"]
+# signals sent to the fuzzer's child processes: never one that stops them
+SAFE_KILL = [signal.SIGTERM, signal.SIGKILL, signal.SIGINT, 0, -1, 65, 2 ** 40,
+             "TERM"]
 
 INTS = st.one_of(
     st.sampled_from([0, 1, -1, 2, 7, 255, 511, 65535, 65536, 2 ** 31 - 1,
@@ -59,10 +74,11 @@ PLAIN = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=6),
     st.sampled_from(["127.0.0.1", "::1", "0.0.0.0", "\ud800", "1.2.3", "a\0b",
-                     "localhost", "", "x" * 300]),
+                     "localhost", "", "x" * 300, "sock", b"sock", "\0uv-fuzz",
+                     "\0uv-fuzz\0nul", "\0" + "a" * 108]),
     st.binary(max_size=40),
     st.sampled_from(["bytearray", "memoryview", "strided", "list", "object",
-                     "big"]).map(lambda k: ("make", k)),
+                     "big", "pipe", "createpipe"]).map(lambda k: ("make", k)),
 )
 
 # ("pool", i): the i-th object of the world (handle, loop, request, or a
@@ -121,7 +137,10 @@ class World(object):
                     "strided": lambda: memoryview(b"abcdef")[::2],
                     "list": lambda: [b"a", bytearray(b"b"), memoryview(b"c")],
                     "object": object,
-                    "big": lambda: b"z" * (1 << 20)}[v[1]]()
+                    "big": lambda: b"z" * (1 << 20),
+                    "pipe": lambda: uv.PIPE,
+                    "createpipe": lambda: uv.CreatePipe(writable=True, ipc=False),
+                    }[v[1]]()
         if isinstance(v, tuple):
             return tuple(self.value(x) for x in v)
         if isinstance(v, list):
@@ -147,6 +166,30 @@ def names(o):
     return out
 
 
+_spare_sockets = []
+
+
+def sanitize(o, name, a):
+    """Arguments that keep the run inside its sandbox (see the module)."""
+    if name == "kill" and isinstance(o, (uv.Process, _uv.Process)) and a:
+        a[0] = SAFE_KILL[hash(repr(a[0])) % len(SAFE_KILL)]
+    elif name == "bind" and isinstance(o, (uv.Pipe, _uv.Pipe)) and a:
+        p = a[0]
+        if isinstance(p, str) and p.startswith("/"):
+            a[0] = "." + p
+        elif isinstance(p, bytes) and p.startswith(b"/"):
+            a[0] = b"." + p
+    elif name == "open" and a and isinstance(a[0], int) and 0 <= a[0] < 4096:
+        try:
+            os.fstat(a[0])
+        except OSError:
+            return a
+        mine, theirs = socket.socketpair()
+        _spare_sockets.append(theirs)
+        a[0] = mine.detach()
+    return a
+
+
 def attempt(fn, *args):
     try:
         fn(*args)
@@ -162,7 +205,16 @@ def perform(world, op):
         cls = getattr(uv, name)
         a = world.args(args)
         try:
-            h = cls(*a[:1], loop=loop) if name == "TCP" and a else cls(loop=loop)
+            if name == "Process":
+                first = a[0] if a else []
+                arguments = (["true"] + list(first) if isinstance(first, (list, tuple))
+                             else first)
+                keywords = dict(zip(("stdout", "cwd", "stdin", "flags", "stdio"), a[1:]))
+                h = cls(arguments, loop=loop, **keywords)
+            elif name in ("TCP", "Pipe") and a:
+                h = cls(*a[:1], loop=loop)
+            else:
+                h = cls(loop=loop)
         except EXPECTED:
             return
         world.add(h)
@@ -191,6 +243,7 @@ def perform(world, op):
             pass
         if isinstance(o, (_uv.Signal,)) and name == "start" and len(a) > 1:
             a[1] = SAFE_SIGNALS[hash(repr(a[1])) % len(SAFE_SIGNALS)]
+        a = sanitize(o, name, a)
         try:
             r = attr(*a)
         except EXPECTED:
@@ -236,8 +289,9 @@ def perform(world, op):
         _, i, which, args = op
         o = world.obj(i)
         a = world.args(args)
-        if isinstance(o, uv.TCP):
+        if isinstance(o, (uv.TCP, uv.Pipe)):
             fn = [o.connect, o.write, o.shutdown, o.bind][which]
+            a = sanitize(o, fn.__name__, a)
             try:
                 r = fn(*a)
             except EXPECTED:
@@ -282,6 +336,10 @@ def main():
     # arrives after a handle stopped watching it
     for s in (signal.SIGUSR1, signal.SIGUSR2, signal.SIGHUP, signal.SIGWINCH):
         signal.signal(s, lambda n, f: None)
+    # socket files of pipes go to a directory of the run's own
+    home = os.getcwd()
+    sandbox = tempfile.mkdtemp(prefix="uv-fuzz-")
+    os.chdir(sandbox)
     try:
         program()
     except Exception:
@@ -289,6 +347,11 @@ def main():
         print("fuzz: FAILED after %(examples)d examples, %(operations)d operations" % counts)
         sys.stdout.flush()
         os._exit(1)
+    finally:
+        os.chdir(home)
+        shutil.rmtree(sandbox, ignore_errors=True)
+        for s in _spare_sockets:
+            s.close()
     print("fuzz: ok %(examples)d examples %(operations)d operations" % counts)
 
 
