@@ -149,7 +149,8 @@ typedef int (*pipe_name_fn)(const uv_pipe_t *, char *, size_t *);
 /* the socket's name as bytes (an abstract name with its leading NUL) */
 static HPy pipe_name(HPyContext *ctx, HPy self, pipe_name_fn fn)
 {
-    char buf[SUN_PATH_SIZE + 1];
+    /* zeroed: libuv 1.44 reads buf[0] even when the name is empty */
+    char buf[SUN_PATH_SIZE + 1] = {0};
     size_t len = sizeof(buf);
     bridge_t *b = handle_usable(ctx, self);
     if (b == NULL)

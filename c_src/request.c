@@ -26,6 +26,7 @@ reqb_t *reqb_alloc(uvcore_t *core, unsigned kind)
     r->core = core;
     r->kind = kind;
     r->self = HPyField_NULL;
+    r->keep = HPyField_NULL;
     r->u.req.data = r;
     return r;
 }
@@ -87,6 +88,8 @@ void reqb_complete(reqb_t *r, int status)
         w = HPyField_Load(ctx, core->h_loop, r->self);
         HPyField_Store(ctx, core->h_loop, &r->self, HPy_NULL);
     }
+    if (ctx && !HPyField_IsNull(r->keep))
+        HPyField_Store(ctx, core->h_loop, &r->keep, HPy_NULL);
     r->prev->next = r->next;
     r->next->prev = r->prev;
     r->prev = r->next = NULL;

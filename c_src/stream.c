@@ -412,11 +412,15 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
     r->stream = b;
     r->seq = ++b->wseq;
     b->wq[(b->wq_head + (size_t)(r->seq - b->wdone - 1)) % b->wq_cap] = r;
-    if (HPy_IsNull(req)) {
+    if (HPy_IsNull(req) && send == NULL) {
         reqb_start(ctx, HPy_NULL, r, HPy_NULL);
     } else {
         HPy loop = handle_loop(ctx, self);
         reqb_start(ctx, loop, r, req);
+        /* libuv reads the sent handle when the write goes out, which may be
+         * later: its native object (and so its bridge) lives until then */
+        if (send != NULL)
+            HPyField_Store(ctx, loop, &r->keep, args[1]);
         HPy_Close(ctx, loop);
     }
     return HPyLong_FromUInt64_t(ctx, r->seq);

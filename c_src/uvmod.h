@@ -119,6 +119,9 @@ struct reqb_s {
     bridge_t *stream;        /* a write's stream (valid until it completes) */
     bridge_t *owner;         /* completed without libuv: ECANCELED if this
                               * handle was closed before the completion ran */
+    HPyField keep;           /* what libuv uses until the completion (the
+                              * native handle a write sends over IPC); owner:
+                              * the loop object */
     uint64_t seq;            /* a write's number on its stream */
     int status;              /* status of its completion */
     union uv_any_req u;      /* last: only the part its type needs is allocated */

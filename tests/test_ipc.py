@@ -122,20 +122,26 @@ def test_several_handles_queue_up(loop, until, channel):
         h.close()
 
 
-def test_sent_handle_dropped_before_the_write_completes(loop, until, channel, collect):
+def test_sent_handle_dropped_before_the_write_goes_out(loop, until, channel, collect):
+    """The channel is full, so the write that sends the handle waits in
+    libuv's queue; the handle is dropped meanwhile.  libuv reads the handle
+    when the write goes out: it must still be there (and open)."""
+    from tcp_support import fill
     left, right = channel
-    state = receive_handles(right)
+    filled = fill(left)
     server = uv.TCP(loop=loop)
     server.bind((HOST, 0))
     name = server.sockname
-    left.write(b"x", send_stream=server)
+    left.write(b"x", send_stream=server)     # no on_write: nothing holds it
+    assert left.write_queue_size == 1
     ref = weakref.ref(server)
     del server
     collect()
-    assert ref() is not None            # the write request keeps it
-    until(lambda: state["got"])
-    collect()
-    assert ref() is None
+    assert ref() is None                 # the wrapper is gone, not the handle
+    state = receive_handles(right)
+    until(lambda: state["got"], timeout=30)
+    assert left.write_queue_size == 0
+    assert len(state["data"]) == filled + 1
     assert state["got"][0].sockname == name
     state["got"][0].close()
 

@@ -212,6 +212,21 @@ def test_a_second_connect_while_connecting(loop, until, sockdir, kind):
     server.close()
 
 
+def test_closing_cancels_queued_writes(loop, until):
+    from tcp_support import fill
+    a, b = socket.socketpair()
+    pipe = uv.Pipe(loop=loop)
+    pipe.open(a.detach())
+    fill(pipe)                           # nobody reads b: the socket is full
+    done = []
+    req = pipe.write(b"queued", on_write=lambda r, st: done.append(st))
+    assert pipe.write_queue_size == 6 and not req.finished
+    pipe.close()
+    until(lambda: done)
+    assert done == [S.ECANCELED]
+    b.close()
+
+
 def test_connect_request_dropped_still_calls_back(loop, until, sockdir, collect):
     path = abstract("dropped")
     server = EchoServer(loop, path)

@@ -90,7 +90,8 @@ class UVStream(UVHandle):
         gathered write); ``on_write(request, status)`` runs once it is written.
         *send_stream* (a TCP, Pipe or UDP handle) is sent along over an IPC
         pipe (with at least one byte of *data*: the kernel drops a handle
-        sent with none); the request keeps it alive until it is written.
+        sent with none); a handle dropped before the write goes out is
+        kept until then.
         Returns the :class:`WriteRequest`."""
         if type(data) is not bytes:
             data = _data(data)
@@ -100,8 +101,8 @@ class UVStream(UVHandle):
         if send_stream is not None:
             request.send_stream = send_stream
             send = _native(send_stream)
-        if on_write is None and send is None:
-            request._seq = self._n.write(data, None, None)
+        if on_write is None:
+            request._seq = self._n.write(data, send, None)
         else:
             request._on_write = _callback(on_write, "on_write")
             request._seq = self._n.write(data, send, request)
