@@ -17,7 +17,9 @@
 #   (bench/echo_server_unix.py) on CPython and on PyPy; the load generator
 #   is bench/unixload.c (the shared one speaks TCP only).
 # spawn: process spawn+exit round trips per second (bench/spawn.py): uv on
-#   CPython and PyPy, asyncio.create_subprocess_exec on uvloop and asyncio.
+#   CPython and PyPy, asyncio.create_subprocess_exec on uvloop and asyncio,
+#   and plain os.fork+execv+waitpid on CPython and PyPy (the floor of a
+#   forking spawn in each interpreter).
 # UV_BENCH_VENV: the venv with uvloop for the peers (default
 #   $UV_CACHE_DIR/bench-venv), made and filled from PyPI if missing.
 set -euo pipefail
@@ -90,5 +92,7 @@ if [ "$what" = all ] || [ "$what" = spawn ]; then
         [ -n "$PYPY" ] && PYTHONPATH="$PYPY_PATH" "$PYPY" bench/spawn.py uv "${SPAWNS:-1000}"
         "$PEER_PY" bench/spawn.py uvloop "${SPAWNS:-1000}"
         "$PEER_PY" bench/spawn.py asyncio "${SPAWNS:-1000}"
+        "$BUILD_PY" bench/spawn.py fork "${SPAWNS:-1000}"
+        [ -n "$PYPY" ] && PYTHONPATH="$PYPY_PATH" "$PYPY" bench/spawn.py fork "${SPAWNS:-1000}"
     done
 fi

@@ -1,12 +1,17 @@
 """Process spawn+exit round trips per second: spawn ``true``, wait for its
 exit, spawn the next, N times in a row (closed loop); the best of 3 runs.
 
-    python bench/spawn.py uv|uvloop|asyncio [N]
+    python bench/spawn.py uv|uvloop|asyncio|fork [N]
 
 uv: ``uv.Process`` with ``on_exit`` starting the next one; uvloop and
 asyncio: ``await asyncio.create_subprocess_exec(...)`` then ``await
 proc.wait()``.  Every child inherits the benchmark's stdin, stdout and
 stderr (asyncio's default; uv is given the descriptors 0, 1, 2).
+fork: ``os.fork()``, ``os.execv()`` in the child, ``os.waitpid()``, with no
+event loop: the floor of what fork+exec costs in the interpreter running it
+(libuv's uv_spawn forks; asyncio's subprocess module uses vfork or
+posix_spawn where it can, whose cost does not grow with the parent's
+memory).
 """
 import os
 import shutil
@@ -57,6 +62,20 @@ def run_asyncio(n, use_uvloop):
     return asyncio.run(main())
 
 
+def run_fork(n):
+    start = time.perf_counter()
+    for _ in range(n):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.execv(PROGRAM, [PROGRAM])
+            finally:
+                os._exit(127)
+        _, status = os.waitpid(pid, 0)
+        assert status == 0, status
+    return time.perf_counter() - start
+
+
 def main():
     kind = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
@@ -64,6 +83,8 @@ def main():
     for _ in range(3):
         if kind == "uv":
             runs.append(run_uv(n))
+        elif kind == "fork":
+            runs.append(run_fork(n))
         elif kind in ("uvloop", "asyncio"):
             runs.append(run_asyncio(n, kind == "uvloop"))
         else:
