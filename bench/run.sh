@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: every benchmark of uv against its peers, in one run.
 #
-#   bash bench/run.sh [callbacks|echo|unix|spawn|all]      (default: all)
+#   bash bench/run.sh [callbacks|echo|unix|spawn|fs|all]   (default: all)
 #
 # Uses the interpreters that tools/setup-env.sh prepared (run it first, or run
 # tools/test-all.sh once) and a separate venv with uvloop for the peers.
@@ -20,8 +20,10 @@
 #   CPython and PyPy, asyncio.create_subprocess_exec on uvloop and asyncio,
 #   and plain os.fork+execv+waitpid on CPython and PyPy (the floor of a
 #   forking spawn in each interpreter).
-# UV_BENCH_VENV: the venv with uvloop for the peers (default
-#   $UV_CACHE_DIR/bench-venv), made and filled from PyPI if missing.
+# fs: bench/fs_bench.py on a 1 GiB file in a temp dir (page cache: a memory
+#   benchmark): uv.fs reads (64 KiB, 1 MiB) and 100,000 stat() calls on
+#   CPython and PyPy, against os.read/os.stat and run_in_executor on
+#   asyncio and uvloop (FS_BENCH_MB / FS_BENCH_STATS shrink it).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 SHARED="${UV_SHARED_DIR:-$ROOT/../shared}"
@@ -35,11 +37,12 @@ cd "$ROOT"
 [ -f uv/_uv.hpy0.so ] || "$BUILD_PY" setup.py -q build_ext --inplace
 echo "binary: $(sha256sum uv/_uv.hpy0.so)"
 
-PEERS="${UV_BENCH_VENV:-$CACHE/bench-venv}"
+# the peers' venv is the benchmark's own (not committed, not in the cache)
+PEERS="${UV_BENCH_VENV:-$ROOT/bench/.venv}"
 if [ ! -x "$PEERS/bin/python" ] || ! "$PEERS/bin/python" -c "import uvloop" 2>/dev/null; then
     "$BUILD_PY" -c "import venv; venv.create('$PEERS', with_pip=True)" 2>/dev/null ||
         "$(dirname "$BUILD_PY")/python3" -m venv "$PEERS"
-    "$PEERS/bin/pip" install -q uvloop
+    "$PEERS/bin/pip" install -q "uvloop==0.23.0"
 fi
 PEER_PY="$PEERS/bin/python"
 
@@ -95,4 +98,18 @@ if [ "$what" = all ] || [ "$what" = spawn ]; then
         "$BUILD_PY" bench/spawn.py fork "${SPAWNS:-1000}"
         [ -n "$PYPY" ] && PYTHONPATH="$PYPY_PATH" "$PYPY" bench/spawn.py fork "${SPAWNS:-1000}"
     done
+fi
+
+if [ "$what" = all ] || [ "$what" = fs ]; then
+    FS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/uv-bench-fs.XXXXXX")"
+    trap 'rm -rf "$FS_DIR"' EXIT
+    FS_FILE="$FS_DIR/data"
+    echo "##### fs: ${FS_BENCH_MB:-1024} MiB file in $FS_DIR, ${FS_BENCH_STATS:-100000} stats"
+    dd if=/dev/zero of="$FS_FILE" bs=1M count="${FS_BENCH_MB:-1024}" status=none
+    cat "$FS_FILE" >/dev/null           # in the page cache from here on
+    "$BUILD_PY" bench/fs_bench.py uv "$FS_FILE" "${FS_BENCH_STATS:-100000}"
+    if [ -n "$PYPY" ]; then
+        PYTHONPATH="$PYPY_PATH" "$PYPY" bench/fs_bench.py uv "$FS_FILE" "${FS_BENCH_STATS:-100000}"
+    fi
+    "$PEER_PY" bench/fs_bench.py peers "$FS_FILE" "${FS_BENCH_STATS:-100000}"
 fi

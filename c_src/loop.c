@@ -630,13 +630,25 @@ static HPy Loop_open_handles_impl(HPyContext *ctx, HPy self)
     return HPyLong_FromInt64_t(ctx, n);
 }
 
+HPyDef_METH(Loop_requests_in_flight, "requests_in_flight", HPyFunc_NOARGS,
+            .doc = "requests_in_flight() -> int: requests started and not completed")
+static HPy Loop_requests_in_flight_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 0);
+    long n = 0;
+    if (!core->closed)
+        for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
+            n++;
+    return HPyLong_FromInt64_t(ctx, n);
+}
+
 static HPyDef *Loop_defines[] = {
     &Loop_new, &Loop_traverse, &Loop_destroy,
     &Loop_run, &Loop_stop, &Loop_close, &Loop_check_closable, &Loop_wakeup,
     &Loop_signal_fd, &Loop_resume_after_signal,
     &Loop_alive, &Loop_now, &Loop_backend_fd, &Loop_backend_timeout,
     &Loop_update_time, &Loop_is_closed, &Loop_is_running, &Loop_is_default,
-    &Loop_open_handles,
+    &Loop_open_handles, &Loop_requests_in_flight,
     NULL
 };
 

@@ -15,7 +15,7 @@ static const char *dispatch_names[D_COUNT] = {
     [D_MAKE_ERROR] = "make_error", [D_READ] = "read",
     [D_CONNECTION] = "connection", [D_REQUEST] = "request",
     [D_WRITE_DONE] = "write_done", [D_COLLECT] = "collect",
-    [D_EXIT] = "process_exit",
+    [D_EXIT] = "process_exit", [D_FS_EVENT] = "fs_event", [D_FS_POLL] = "fs_poll",
 };
 
 HPyDef_METH(mod_setup, "_setup", HPyFunc_O,
@@ -107,6 +107,9 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
         {"Pipe", &Pipe_spec, K_PIPE},
         {"PipeConnectRequest", &PipeConnectRequest_spec, 0},
         {"Process", &Process_spec, K_PROCESS},
+        {"FSEvent", &FSEvent_spec, K_FSEVENT}, {"FSPoll", &FSPoll_spec, K_FSPOLL},
+        {"FSRequest", &FSRequest_spec, 0}, {"FSDir", &FSDir_spec, 0},
+        {"FSBuffer", &FSBuffer_spec, 0},
     };
     for (int k = 0; k < K_COUNT; k++)
         HPyGlobal_Store(ctx, &g_handle_types[k], ctx->h_None);
@@ -124,6 +127,8 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     }
     for (int i = 0; i < D_COUNT; i++)
         HPyGlobal_Store(ctx, &g_dispatch[i], ctx->h_None);
+    if (fs_module_init(ctx, mod) < 0)
+        return -1;
 
 #define INT_CONST(name) if (add_int(ctx, mod, #name, name) < 0) return -1;
     INT_CONST(UV_RUN_DEFAULT) INT_CONST(UV_RUN_ONCE) INT_CONST(UV_RUN_NOWAIT)
@@ -161,10 +166,11 @@ static HPyDef *module_defines[] = {
     &mod_exec, &mod_setup, &mod_dispatch_names, &mod_version, &mod_hrtime,
     &mod_open_loops, &mod_disable_stdio_inheritance,
     &errors_error_table, &errors_strerror, &errors_err_name,
+    &fs_call, &fs_setup, &fs_constants,
     NULL
 };
 
-static HPyGlobal *module_globals[D_COUNT + K_COUNT + 2] = { NULL };
+static HPyGlobal *module_globals[D_COUNT + K_COUNT + FSG_COUNT + 2] = { NULL };
 
 static HPyModuleDef moduledef = {
     .doc = "The native layer of uv: libuv handles, requests and the loop core.",
@@ -182,6 +188,8 @@ __attribute__((constructor)) static void fill_globals(void)
         module_globals[n++] = &g_dispatch[i];
     for (i = 0; i < K_COUNT; i++)
         module_globals[n++] = &g_handle_types[i];
+    for (i = 0; i < FSG_COUNT; i++)
+        module_globals[n++] = &g_fs[i];
     module_globals[n++] = &g_LoopType;
     module_globals[n] = NULL;
 }

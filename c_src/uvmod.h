@@ -135,7 +135,7 @@ enum {
     D_IDLE, D_PREPARE, D_CHECK, D_TIMEOUT, D_WAKEUP, D_SIGNAL, D_CLOSED,
     D_LATER, D_ERROR, D_MAKE_ERROR,
     D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE, D_COLLECT,
-    D_EXIT,
+    D_EXIT, D_FS_EVENT, D_FS_POLL,
     D_COUNT
 };
 
@@ -350,10 +350,23 @@ extern HPyDef mod_disable_stdio_inheritance;
  * disposition of it once no uv signal handle of any loop watches it */
 void signal_stopping(bridge_t *b);
 
+/* ---- fs.c ---- */
+/* the result constructors of uv.fs (fs_setup) and the FSDir type */
+enum { FSG_STAT, FSG_TIMESPEC, FSG_STATFS, FSG_DIRTYPE, FSG_BUFTYPE, FSG_COUNT };
+extern HPyGlobal g_fs[FSG_COUNT];
+extern HPyDef fs_call, fs_setup, fs_constants;
+int fs_module_init(HPyContext *ctx, HPy mod);
+/* a uv.fs.Stat for a uv_stat_t (a new handle, HPy_NULL + error) */
+HPy fs_stat_new(HPyContext *ctx, const uv_stat_t *s);
+/* a path argument: bytes without NUL (TypeError / ValueError otherwise);
+ * the pointer is valid while the handle h is open */
+const char *fs_path_arg(HPyContext *ctx, HPy h);
+
 /* ---- per-kind types ---- */
 extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
     Async_spec, Signal_spec, TCP_spec, ShutdownRequest_spec,
-    ConnectRequest_spec, Pipe_spec, PipeConnectRequest_spec, Process_spec;
+    ConnectRequest_spec, Pipe_spec, PipeConnectRequest_spec, Process_spec,
+    FSEvent_spec, FSPoll_spec, FSRequest_spec, FSDir_spec, FSBuffer_spec;
 
 /* ---- small helpers ---- */
 static inline int arg_int64(HPyContext *ctx, HPy h, const char *what, int64_t *out)

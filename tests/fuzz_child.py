@@ -57,11 +57,31 @@ NEVER = {"run", "close_reset_forever", "__init__", "__new__", "__del__",
 SAFE_SIGNALS = [signal.SIGUSR1, signal.SIGUSR2, signal.SIGWINCH, signal.SIGHUP,
                 signal.SIGKILL, signal.SIGSTOP, 0, 65, -1, 2 ** 40]
 
-KINDS = ["Timer", "Idle", "Prepare", "Check", "Async", "Signal", "TCP", "Pipe",
-         "Process"]
+KINDS = ["Timer", "Idle", "Prepare", "Check", "Async", "Signal", "TCP",
+         "FSEvent", "FSPoll", "Pipe", "Process"]
 # signals sent to the fuzzer's child processes: never one that stops them
 SAFE_KILL = [signal.SIGTERM, signal.SIGKILL, signal.SIGINT, 0, -1, 65, 2 ** 40,
              "TERM"]
+
+# uv.fs functions the "fs" operation calls, with what each argument slot
+# takes: p a path, f a file descriptor, d a uv.fs.Dir, x anything.  Paths
+# and descriptors are confined: a path is made relative to the fuzzer's own
+# temporary directory (the child's working directory), and a descriptor is
+# one the fuzzer opened there (or a number that is never open), so that no
+# operation can touch the machine's files or the loops' own descriptors.
+FS_FUNCTIONS = [
+    ("open", "pxx"), ("close", "f"), ("read", "fxx"), ("readinto", "fxx"),
+    ("write", "fxx"), ("stat", "p"), ("lstat", "p"), ("fstat", "f"),
+    ("unlink", "p"), ("mkdir", "px"), ("mkdtemp", "p"), ("mkstemp", "p"),
+    ("rmdir", "p"), ("scandir", "p"), ("opendir", "p"), ("readdir", "dx"),
+    ("closedir", "d"), ("rename", "pp"), ("fsync", "f"), ("fdatasync", "f"),
+    ("ftruncate", "fx"), ("sendfile", "ffxx"), ("copyfile", "ppx"),
+    ("access", "px"), ("chmod", "px"), ("fchmod", "fx"), ("utime", "pxx"),
+    ("futime", "fxx"), ("lutime", "pxx"), ("link", "pp"), ("symlink", "pp"),
+    ("readlink", "p"), ("realpath", "p"), ("chown", "pxx"), ("fchown", "fxx"),
+    ("lchown", "pxx"), ("statfs", "p"),
+]
+NEVER_OPEN_FDS = [-1, -2 ** 31, 2 ** 31 - 1, 2 ** 31, 2 ** 64, None, "3", 1.5]
 
 INTS = st.one_of(
     st.sampled_from([0, 1, -1, 2, 7, 255, 511, 65535, 65536, 2 ** 31 - 1,
@@ -78,7 +98,7 @@ PLAIN = st.one_of(
                      "\0uv-fuzz\0nul", "\0" + "a" * 108]),
     st.binary(max_size=40),
     st.sampled_from(["bytearray", "memoryview", "strided", "list", "object",
-                     "big", "pipe", "createpipe"]).map(lambda k: ("make", k)),
+                     "big", "fsbuffer", "pipe", "createpipe"]).map(lambda k: ("make", k)),
 )
 
 # ("pool", i): the i-th object of the world (handle, loop, request, or a
@@ -101,6 +121,8 @@ OPERATION = st.one_of(
     st.tuples(st.just("close_loop"), st.integers(0, 3)),
     st.tuples(st.just("start"), st.integers(0, 40), ARGS),
     st.tuples(st.just("request"), st.integers(0, 40), st.integers(0, 3), ARGS),
+    st.tuples(st.just("fs"), st.integers(0, len(FS_FUNCTIONS) - 1),
+              st.integers(0, 10 ** 6), st.integers(0, 3), ARGS),
 )
 
 
@@ -113,6 +135,8 @@ class World(object):
             lp.excepthook = self.excepthook
         self.pool = list(self.loops)
         self.raised = 0
+        self.fds = []            # descriptors the fuzzer opened in its directory
+        self.dirs = []           # uv.fs.Dir objects
 
     def excepthook(self, loop, exc_type, exc_value, tb):
         if not issubclass(exc_type, EXPECTED + (KeyError, IndexError)):
@@ -138,6 +162,7 @@ class World(object):
                     "list": lambda: [b"a", bytearray(b"b"), memoryview(b"c")],
                     "object": object,
                     "big": lambda: b"z" * (1 << 20),
+                    "fsbuffer": lambda: uv.fs.Buffer(16),
                     "pipe": lambda: uv.PIPE,
                     "createpipe": lambda: uv.CreatePipe(writable=True, ipc=False),
                     }[v[1]]()
@@ -285,6 +310,8 @@ def perform(world, op):
             if hasattr(o, name):
                 attempt(getattr(o, name), *a)
                 break
+    elif kind == "fs":
+        fs_operation(world, op)
     elif kind == "request":
         _, i, which, args = op
         o = world.obj(i)
@@ -302,6 +329,75 @@ def perform(world, op):
                     world.add(r._n)
 
 
+def _fs_path(v, choice):
+    """A path inside the working directory (the fuzzer's own temp dir),
+    or a value that is not a valid path at all."""
+    if isinstance(v, (str, bytes)):
+        sep, dots = ("/", "..") if isinstance(v, str) else (b"/", b"..")
+        v = v.replace(sep, v[:0] + ("_" if isinstance(v, str) else b"_"))
+        v = v.replace(dots, v[:0] + ("__" if isinstance(v, str) else b"__"))
+        if not v:
+            v = "e" if isinstance(v, str) else b"e"
+        if choice % 5 == 0:
+            v += "XXXXXX" if isinstance(v, str) else b"XXXXXX"
+        return v
+    if isinstance(v, list):
+        return v                       # a TypeError
+    return ["f", b"g", "d", "fXXXXXX", "a\0b", None, 7][choice % 7]
+
+
+def _fs_fd(world, choice):
+    if world.fds and choice % 3:
+        return world.fds[choice % len(world.fds)]
+    return NEVER_OPEN_FDS[choice % len(NEVER_OPEN_FDS)]
+
+
+def _fs_collect(world, name, result):
+    if name == "open" and isinstance(result, int):
+        world.fds.append(result)
+    elif name == "mkstemp" and isinstance(result, tuple):
+        world.fds.append(result[0])
+    elif name == "opendir" and isinstance(result, uv.fs.Dir):
+        world.dirs.append(result)
+
+
+def fs_operation(world, op):
+    _, which, choice, mode, args = op
+    name, slots = FS_FUNCTIONS[which]
+    fn = getattr(uv.fs, name)
+    raw = world.args(args)
+    a = []
+    for i, slot in enumerate(slots):
+        v = raw[i] if i < len(raw) else None
+        c = choice + i * 7
+        if slot == "p":
+            v = _fs_path(v, c)
+        elif slot == "f":
+            v = _fs_fd(world, c)
+        elif slot == "d":
+            v = world.dirs[c % len(world.dirs)] if world.dirs and c % 4 else v
+        elif name in ("chmod", "fchmod", "mkdir", "open") and isinstance(v, int):
+            v &= 0o777 if i else v    # never a setuid bit or a mode 0 dir
+        a.append(v)
+    if name == "close" and a and a[0] in world.fds:
+        world.fds.remove(a[0])         # never used again, whatever happens
+    kwargs = {}
+    if mode:
+        loop = world.loops[mode % len(world.loops)]
+
+        def callback(request, status, result, name=name):
+            _fs_collect(world, name, result)
+        kwargs = {"callback": callback, "loop": loop}
+    try:
+        r = fn(*a, **kwargs)
+    except EXPECTED:
+        return
+    if mode:
+        world.add(r)
+    else:
+        _fs_collect(world, name, r)
+
+
 def finish(world):
     for lp in world.loops:
         attempt(lp.close_all_handles)
@@ -311,6 +407,14 @@ def finish(world):
     gc.collect()
     for lp in world.loops:
         attempt(lp.close)
+    for fd in world.fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    world.fds = []
+    world.dirs = []
+    gc.collect()
 
 
 def main():
@@ -336,10 +440,10 @@ def main():
     # arrives after a handle stopped watching it
     for s in (signal.SIGUSR1, signal.SIGUSR2, signal.SIGHUP, signal.SIGWINCH):
         signal.signal(s, lambda n, f: None)
-    # socket files of pipes go to a directory of the run's own
-    home = os.getcwd()
-    sandbox = tempfile.mkdtemp(prefix="uv-fuzz-")
-    os.chdir(sandbox)
+    # uv.fs, FSEvent and FSPoll work on relative paths, and pipes bind their
+    # socket files: inside a directory of the fuzzer's own, removed at the end
+    home = tempfile.mkdtemp(prefix="uv-fuzz-")
+    os.chdir(home)
     try:
         program()
     except Exception:
@@ -347,11 +451,10 @@ def main():
         print("fuzz: FAILED after %(examples)d examples, %(operations)d operations" % counts)
         sys.stdout.flush()
         os._exit(1)
-    finally:
-        os.chdir(home)
-        shutil.rmtree(sandbox, ignore_errors=True)
-        for s in _spare_sockets:
-            s.close()
+    os.chdir("/")
+    shutil.rmtree(home)
+    for sock in _spare_sockets:
+        sock.close()
     print("fuzz: ok %(examples)d examples %(operations)d operations" % counts)
 
 

@@ -35,6 +35,9 @@ from .stream import UVStream, ConnectRequest, WriteRequest, ShutdownRequest
 from .tcp import TCP, TCPFlags, TCPConnectRequest
 from .pipe import Pipe, PipeConnectRequest
 from .process import Process, ProcessFlags, CreatePipe, PIPE
+from . import fs, fs_event, fs_poll
+from .fs_event import FSEvent, FSEvents, FSEventFlags
+from .fs_poll import FSPoll
 
 _dispatch.install()
 
