@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: every benchmark of uv against its peers, in one run.
 #
-#   bash bench/run.sh [callbacks|echo|fs|all]   (default: all)
+#   bash bench/run.sh [callbacks|echo|unix|spawn|fs|all]   (default: all)
 #
 # Uses the interpreters that tools/setup-env.sh prepared (run it first, or run
 # tools/test-all.sh once) and a separate venv with uvloop for the peers.
@@ -11,6 +11,15 @@
 # echo: ../shared/bench/compare.sh at 1 KiB, 10 KiB and 100 KiB against the
 #   C server (echo_libuv.c) and uvloop's and asyncio's protocol servers, with
 #   the uv server (bench/echo_server.py) on CPython and on PyPy.
+# unix: bench/compare_unix.sh at 1 KiB and 10 KiB over a Unix socket
+#   against the C libuv server (bench/echo_libuv_unix.c) and uvloop's and
+#   asyncio's protocol servers (bench/echo_peers_unix.py), with the uv server
+#   (bench/echo_server_unix.py) on CPython and on PyPy; the load generator
+#   is bench/unixload.c (the shared one speaks TCP only).
+# spawn: process spawn+exit round trips per second (bench/spawn.py): uv on
+#   CPython and PyPy, asyncio.create_subprocess_exec on uvloop and asyncio,
+#   and plain os.fork+execv+waitpid on CPython and PyPy (the floor of a
+#   forking spawn in each interpreter).
 # fs: bench/fs_bench.py on a 1 GiB file in a temp dir (page cache: a memory
 #   benchmark): uv.fs reads (64 KiB, 1 MiB) and 100,000 stat() calls on
 #   CPython and PyPy, against os.read/os.stat and run_in_executor on
@@ -60,6 +69,34 @@ if [ "$what" = all ] || [ "$what" = echo ]; then
     for size in 1024 10240 102400; do
         echo "##### echo, ${size}-byte messages"
         bash "$SHARED/bench/compare.sh" -c 10 -s "$size" -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
+    done
+fi
+
+if [ "$what" = all ] || [ "$what" = unix ]; then
+    C_UNIX="${TMPDIR:-/tmp}/echo_libuv_unix"
+    cc -O2 -o "$C_UNIX" "$ROOT/bench/echo_libuv_unix.c" $(pkg-config --cflags --libs libuv)
+    export UNIXLOAD="${TMPDIR:-/tmp}/unixload"
+    cc -O2 -o "$UNIXLOAD" "$ROOT/bench/unixload.c"
+    servers=("c=$C_UNIX \$SOCK"
+             "uv-cpython=$BUILD_PY $ROOT/bench/echo_server_unix.py \$SOCK")
+    [ -n "$PYPY" ] && servers+=("uv-pypy=env PYTHONPATH=$PYPY_PATH $PYPY $ROOT/bench/echo_server_unix.py \$SOCK")
+    servers+=("uvloop-protocol=$PEER_PY $ROOT/bench/echo_peers_unix.py uvloop-protocol \$SOCK"
+              "asyncio-protocol=$PEER_PY $ROOT/bench/echo_peers_unix.py asyncio-protocol \$SOCK")
+    for size in 1024 10240; do
+        echo "##### unix socket echo, ${size}-byte messages"
+        bash "$ROOT/bench/compare_unix.sh" -c 10 -s "$size" -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
+    done
+fi
+
+if [ "$what" = all ] || [ "$what" = spawn ]; then
+    echo "##### process spawn+exit round trips (n=${SPAWNS:-1000}, best of 3)"
+    for round in 1 2; do
+        "$BUILD_PY" bench/spawn.py uv "${SPAWNS:-1000}"
+        [ -n "$PYPY" ] && PYTHONPATH="$PYPY_PATH" "$PYPY" bench/spawn.py uv "${SPAWNS:-1000}"
+        "$PEER_PY" bench/spawn.py uvloop "${SPAWNS:-1000}"
+        "$PEER_PY" bench/spawn.py asyncio "${SPAWNS:-1000}"
+        "$BUILD_PY" bench/spawn.py fork "${SPAWNS:-1000}"
+        [ -n "$PYPY" ] && PYTHONPATH="$PYPY_PATH" "$PYPY" bench/spawn.py fork "${SPAWNS:-1000}"
     done
 fi
 

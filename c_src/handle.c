@@ -64,6 +64,9 @@ void bridge_closing(uvcore_t *core, bridge_t *b)
     case K_SIGNAL:
         signal_stopping(b);
         break;
+    case K_PROCESS:
+        process_closing(b);
+        break;
     }
 }
 

@@ -298,6 +298,8 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
     for (r = core->rlist.next; r != &core->rlist; r = r->next) {
         if (ctx && (r->flags & RF_PINNED))
             HPyField_Store(ctx, h_loop, &r->self, HPy_NULL);
+        if (ctx && !HPyField_IsNull(r->keep))
+            HPyField_Store(ctx, h_loop, &r->keep, HPy_NULL);
         r->flags &= ~RF_PINNED;
     }
     core_run_done(core);            /* writes that went out: no Python */
@@ -368,8 +370,10 @@ static int Loop_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
         HPy_VISIT(&b->self);
         HPy_VISIT(&b->args);
     }
-    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
+    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next) {
         HPy_VISIT(&r->self);
+        HPy_VISIT(&r->keep);
+    }
     return 0;
 }
 

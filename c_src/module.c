@@ -1,5 +1,6 @@
 /* module.c: the module _uv, its types, its setup and libuv's constants. */
 #include <signal.h>
+#include <sys/socket.h>
 #include "uvmod.h"
 
 HPyGlobal g_dispatch[D_COUNT];
@@ -14,7 +15,7 @@ static const char *dispatch_names[D_COUNT] = {
     [D_MAKE_ERROR] = "make_error", [D_READ] = "read",
     [D_CONNECTION] = "connection", [D_REQUEST] = "request",
     [D_WRITE_DONE] = "write_done", [D_COLLECT] = "collect",
-    [D_FS_EVENT] = "fs_event", [D_FS_POLL] = "fs_poll",
+    [D_EXIT] = "process_exit", [D_FS_EVENT] = "fs_event", [D_FS_POLL] = "fs_poll",
 };
 
 HPyDef_METH(mod_setup, "_setup", HPyFunc_O,
@@ -103,6 +104,9 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
         {"TCP", &TCP_spec, K_TCP},
         {"ShutdownRequest", &ShutdownRequest_spec, 0},
         {"ConnectRequest", &ConnectRequest_spec, 0},
+        {"Pipe", &Pipe_spec, K_PIPE},
+        {"PipeConnectRequest", &PipeConnectRequest_spec, 0},
+        {"Process", &Process_spec, K_PROCESS},
         {"FSEvent", &FSEvent_spec, K_FSEVENT}, {"FSPoll", &FSPoll_spec, K_FSPOLL},
         {"FSRequest", &FSRequest_spec, 0}, {"FSDir", &FSDir_spec, 0},
         {"FSBuffer", &FSBuffer_spec, 0},
@@ -139,6 +143,10 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     INT_CONST(UV_PROCESS_SETUID) INT_CONST(UV_PROCESS_SETGID)
     INT_CONST(UV_PROCESS_WINDOWS_VERBATIM_ARGUMENTS) INT_CONST(UV_PROCESS_DETACHED)
     INT_CONST(UV_PROCESS_WINDOWS_HIDE)
+    INT_CONST(UV_PROCESS_WINDOWS_HIDE_CONSOLE) INT_CONST(UV_PROCESS_WINDOWS_HIDE_GUI)
+    INT_CONST(UV_IGNORE) INT_CONST(UV_CREATE_PIPE) INT_CONST(UV_INHERIT_FD)
+    INT_CONST(UV_INHERIT_STREAM) INT_CONST(UV_READABLE_PIPE) INT_CONST(UV_WRITABLE_PIPE)
+    INT_CONST(AF_UNIX)
     INT_CONST(UV_TTY_MODE_NORMAL) INT_CONST(UV_TTY_MODE_RAW) INT_CONST(UV_TTY_MODE_IO)
     INT_CONST(UV_UNKNOWN_HANDLE) INT_CONST(UV_ASYNC) INT_CONST(UV_CHECK)
     INT_CONST(UV_FS_EVENT) INT_CONST(UV_FS_POLL) INT_CONST(UV_HANDLE) INT_CONST(UV_IDLE)
@@ -156,7 +164,7 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
 
 static HPyDef *module_defines[] = {
     &mod_exec, &mod_setup, &mod_dispatch_names, &mod_version, &mod_hrtime,
-    &mod_open_loops,
+    &mod_open_loops, &mod_disable_stdio_inheritance,
     &errors_error_table, &errors_strerror, &errors_err_name,
     &fs_call, &fs_setup, &fs_constants,
     NULL

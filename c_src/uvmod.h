@@ -117,6 +117,11 @@ struct reqb_s {
     size_t memlen;
     reqb_t *dnext;           /* the core's list of completed requests */
     bridge_t *stream;        /* a write's stream (valid until it completes) */
+    bridge_t *owner;         /* completed without libuv: ECANCELED if this
+                              * handle was closed before the completion ran */
+    HPyField keep;           /* what libuv uses until the completion (the
+                              * native handle a write sends over IPC); owner:
+                              * the loop object */
     uint64_t seq;            /* a write's number on its stream */
     int status;              /* status of its completion */
     union uv_any_req u;      /* last: only the part its type needs is allocated */
@@ -130,7 +135,7 @@ enum {
     D_IDLE, D_PREPARE, D_CHECK, D_TIMEOUT, D_WAKEUP, D_SIGNAL, D_CLOSED,
     D_LATER, D_ERROR, D_MAKE_ERROR,
     D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE, D_COLLECT,
-    D_FS_EVENT, D_FS_POLL,
+    D_EXIT, D_FS_EVENT, D_FS_POLL,
     D_COUNT
 };
 
@@ -334,6 +339,12 @@ void stream_free_queue(bridge_t *b);
 int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage *ss);
 HPy sockaddr_to_tuple(HPyContext *ctx, const struct sockaddr *sa);
 
+/* ---- process.c ---- */
+/* a process handle is being closed: a child still running is reaped by a
+ * thread of its own (libuv no longer waits for it) */
+void process_closing(bridge_t *b);
+extern HPyDef mod_disable_stdio_inheritance;
+
 /* ---- signal.c ---- */
 /* a signal handle stops watching signum: put back the process's own
  * disposition of it once no uv signal handle of any loop watches it */
@@ -354,8 +365,8 @@ const char *fs_path_arg(HPyContext *ctx, HPy h);
 /* ---- per-kind types ---- */
 extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
     Async_spec, Signal_spec, TCP_spec, ShutdownRequest_spec,
-    ConnectRequest_spec, FSEvent_spec, FSPoll_spec, FSRequest_spec, FSDir_spec,
-    FSBuffer_spec;
+    ConnectRequest_spec, Pipe_spec, PipeConnectRequest_spec, Process_spec,
+    FSEvent_spec, FSPoll_spec, FSRequest_spec, FSDir_spec, FSBuffer_spec;
 
 /* ---- small helpers ---- */
 static inline int arg_int64(HPyContext *ctx, HPy h, const char *what, int64_t *out)

@@ -18,6 +18,15 @@ for a loop used wrongly).  Anything else (SystemError: a native function
 returned NULL without an exception, or set one and returned a value) fails
 the example; a crash ends the child, which the parent reports.  The run is
 derandomized (the same examples every time) unless --random is given.
+
+Pipes and processes: the child works in a temporary directory of its own
+(socket files that pipes bind land there; an absolute path given to bind
+is made relative to it), processes run ``true`` (a list of drawn values is
+appended to its arguments), signals sent to them are never ones that stop
+them, and a file descriptor given to ``open`` that is open in this process
+(a loop's epoll or eventfd, the child's own stdout) is replaced by one end
+of a fresh socket pair: closing a descriptor that someone else owns cannot
+be made safe by any binding, uv's included.
 """
 import gc
 import os
@@ -49,7 +58,10 @@ SAFE_SIGNALS = [signal.SIGUSR1, signal.SIGUSR2, signal.SIGWINCH, signal.SIGHUP,
                 signal.SIGKILL, signal.SIGSTOP, 0, 65, -1, 2 ** 40]
 
 KINDS = ["Timer", "Idle", "Prepare", "Check", "Async", "Signal", "TCP",
-          "FSEvent", "FSPoll"]
+         "FSEvent", "FSPoll", "Pipe", "Process"]
+# signals sent to the fuzzer's child processes: never one that stops them
+SAFE_KILL = [signal.SIGTERM, signal.SIGKILL, signal.SIGINT, 0, -1, 65, 2 ** 40,
+             "TERM"]
 
 # uv.fs functions the "fs" operation calls, with what each argument slot
 # takes: p a path, f a file descriptor, d a uv.fs.Dir, x anything.  Paths
@@ -82,10 +94,11 @@ PLAIN = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=6),
     st.sampled_from(["127.0.0.1", "::1", "0.0.0.0", "\ud800", "1.2.3", "a\0b",
-                     "localhost", "", "x" * 300]),
+                     "localhost", "", "x" * 300, "sock", b"sock", "\0uv-fuzz",
+                     "\0uv-fuzz\0nul", "\0" + "a" * 108]),
     st.binary(max_size=40),
     st.sampled_from(["bytearray", "memoryview", "strided", "list", "object",
-                     "big", "fsbuffer"]).map(lambda k: ("make", k)),
+                     "big", "fsbuffer", "pipe", "createpipe"]).map(lambda k: ("make", k)),
 )
 
 # ("pool", i): the i-th object of the world (handle, loop, request, or a
@@ -149,7 +162,10 @@ class World(object):
                     "list": lambda: [b"a", bytearray(b"b"), memoryview(b"c")],
                     "object": object,
                     "big": lambda: b"z" * (1 << 20),
-                    "fsbuffer": lambda: uv.fs.Buffer(16)}[v[1]]()
+                    "fsbuffer": lambda: uv.fs.Buffer(16),
+                    "pipe": lambda: uv.PIPE,
+                    "createpipe": lambda: uv.CreatePipe(writable=True, ipc=False),
+                    }[v[1]]()
         if isinstance(v, tuple):
             return tuple(self.value(x) for x in v)
         if isinstance(v, list):
@@ -175,6 +191,30 @@ def names(o):
     return out
 
 
+_spare_sockets = []
+
+
+def sanitize(o, name, a):
+    """Arguments that keep the run inside its sandbox (see the module)."""
+    if name == "kill" and isinstance(o, (uv.Process, _uv.Process)) and a:
+        a[0] = SAFE_KILL[hash(repr(a[0])) % len(SAFE_KILL)]
+    elif name == "bind" and isinstance(o, (uv.Pipe, _uv.Pipe)) and a:
+        p = a[0]
+        if isinstance(p, str) and p.startswith("/"):
+            a[0] = "." + p
+        elif isinstance(p, bytes) and p.startswith(b"/"):
+            a[0] = b"." + p
+    elif name == "open" and a and isinstance(a[0], int) and 0 <= a[0] < 4096:
+        try:
+            os.fstat(a[0])
+        except OSError:
+            return a
+        mine, theirs = socket.socketpair()
+        _spare_sockets.append(theirs)
+        a[0] = mine.detach()
+    return a
+
+
 def attempt(fn, *args):
     try:
         fn(*args)
@@ -190,7 +230,16 @@ def perform(world, op):
         cls = getattr(uv, name)
         a = world.args(args)
         try:
-            h = cls(*a[:1], loop=loop) if name == "TCP" and a else cls(loop=loop)
+            if name == "Process":
+                first = a[0] if a else []
+                arguments = (["true"] + list(first) if isinstance(first, (list, tuple))
+                             else first)
+                keywords = dict(zip(("stdout", "cwd", "stdin", "flags", "stdio"), a[1:]))
+                h = cls(arguments, loop=loop, **keywords)
+            elif name in ("TCP", "Pipe") and a:
+                h = cls(*a[:1], loop=loop)
+            else:
+                h = cls(loop=loop)
         except EXPECTED:
             return
         world.add(h)
@@ -219,6 +268,7 @@ def perform(world, op):
             pass
         if isinstance(o, (_uv.Signal,)) and name == "start" and len(a) > 1:
             a[1] = SAFE_SIGNALS[hash(repr(a[1])) % len(SAFE_SIGNALS)]
+        a = sanitize(o, name, a)
         try:
             r = attr(*a)
         except EXPECTED:
@@ -266,8 +316,9 @@ def perform(world, op):
         _, i, which, args = op
         o = world.obj(i)
         a = world.args(args)
-        if isinstance(o, uv.TCP):
+        if isinstance(o, (uv.TCP, uv.Pipe)):
             fn = [o.connect, o.write, o.shutdown, o.bind][which]
+            a = sanitize(o, fn.__name__, a)
             try:
                 r = fn(*a)
             except EXPECTED:
@@ -389,8 +440,8 @@ def main():
     # arrives after a handle stopped watching it
     for s in (signal.SIGUSR1, signal.SIGUSR2, signal.SIGHUP, signal.SIGWINCH):
         signal.signal(s, lambda n, f: None)
-    # uv.fs, FSEvent and FSPoll work on relative paths: inside a directory
-    # of the fuzzer's own, removed at the end
+    # uv.fs, FSEvent and FSPoll work on relative paths, and pipes bind their
+    # socket files: inside a directory of the fuzzer's own, removed at the end
     home = tempfile.mkdtemp(prefix="uv-fuzz-")
     os.chdir(home)
     try:
@@ -402,6 +453,8 @@ def main():
         os._exit(1)
     os.chdir("/")
     shutil.rmtree(home)
+    for sock in _spare_sockets:
+        sock.close()
     print("fuzz: ok %(examples)d examples %(operations)d operations" % counts)
 
 

@@ -119,6 +119,13 @@ def write_done(req, status):
         return exc
 
 
+def process_exit(process, returncode, signum):
+    try:
+        process._exited(returncode, signum)
+    except BaseException as exc:
+        return exc
+
+
 def fs_event(handle, status, filename, events):
     try:
         handle._on_native_event(status, filename, events)
