@@ -188,6 +188,8 @@ static void core_collect_if_only_asyncs(uvcore_t *core)
 static void prepare_cb(uv_prepare_t *h)
 {
     uvcore_t *core = h->data;
+    if (core->polls)
+        poll_check_fds(core);
     core_done_nonblocking(core);
     if (poll_may_block(core))
         core_collect_if_only_asyncs(core);
@@ -203,6 +205,8 @@ static void check_cb(uv_check_t *h)
     gil_ensure(core);
     if (core->done_head)
         core_run_done(core);
+    if (core->poll_errors)
+        poll_deliver_errors(core);
 }
 
 /* ---- creation and teardown ---- */
@@ -215,6 +219,7 @@ static void core_free_memory(uvcore_t *core)
     }
     uv_mutex_destroy(&core->qlock);
     free(core->rbuf);
+    free(core->ubuf);
     free(core);
 }
 

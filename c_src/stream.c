@@ -172,18 +172,9 @@ static HPy Stream_write_queue_size_impl(HPyContext *ctx, HPy self)
 
 /* ---- data to uv_buf_t ---- */
 
-#define NBUFS_STATIC 16
+/* bufset_t (uvmod.h): the buffers of a write or a UDP send */
 
-typedef struct {
-    uv_buf_t *bufs;
-    HPy *items;
-    size_t n;
-    size_t total;
-    uv_buf_t sbufs[NBUFS_STATIC];
-    HPy sitems[NBUFS_STATIC];
-} bufset_t;
-
-static void bufset_release(HPyContext *ctx, bufset_t *bs)
+void bufset_release(HPyContext *ctx, bufset_t *bs)
 {
     for (size_t i = 0; i < bs->n; i++)
         HPy_Close(ctx, bs->items[i]);
@@ -195,7 +186,7 @@ static void bufset_release(HPyContext *ctx, bufset_t *bs)
 }
 
 /* data: bytes, or a list/tuple of bytes (uv/stream.py converts the rest) */
-static int bufset_init(HPyContext *ctx, bufset_t *bs, HPy data)
+int bufset_init(HPyContext *ctx, bufset_t *bs, HPy data)
 {
     bs->bufs = bs->sbufs;
     bs->items = bs->sitems;
@@ -248,7 +239,7 @@ static int bufset_init(HPyContext *ctx, bufset_t *bs, HPy data)
 }
 
 /* copy what follows the first `skip` bytes into one malloc'd block */
-static char *bufset_copy_from(bufset_t *bs, size_t skip, size_t *len)
+char *bufset_copy_from(bufset_t *bs, size_t skip, size_t *len)
 {
     size_t rest = bs->total - skip, off = 0;
     char *mem = malloc(rest ? rest : 1);
@@ -311,7 +302,7 @@ void stream_free_queue(bridge_t *b)
 }
 
 /* room for one more write in the ring; -1 when out of memory */
-static int stream_queue_reserve(bridge_t *b)
+int bridge_queue_reserve(bridge_t *b)
 {
     size_t n = (size_t)(b->wseq - b->wdone);
     if (n < b->wq_cap)
@@ -367,7 +358,7 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
     }
     if (bufset_init(ctx, &bs, args[0]) < 0)
         return HPy_NULL;
-    reqb_t *r = stream_queue_reserve(b) < 0 ? NULL : reqb_alloc(b->core, UV_WRITE);
+    reqb_t *r = bridge_queue_reserve(b) < 0 ? NULL : reqb_alloc(b->core, UV_WRITE);
     if (r == NULL) {
         bufset_release(ctx, &bs);
         return HPyErr_NoMemory(ctx);
@@ -398,6 +389,13 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
         reqb_complete_later(r, 0);   /* all of it went out at once */
     }
     bufset_release(ctx, &bs);
+    return bridge_queue_push(ctx, self, b, r, req);
+}
+
+/* r (room reserved with bridge_queue_reserve) is the bridge's next write or
+ * send: its number, as an int */
+HPy bridge_queue_push(HPyContext *ctx, HPy self, bridge_t *b, reqb_t *r, HPy req)
+{
     r->stream = b;
     r->seq = ++b->wseq;
     b->wq[(b->wq_head + (size_t)(r->seq - b->wdone - 1)) % b->wq_cap] = r;

@@ -9,21 +9,23 @@
 
 /* ---- addresses ---- */
 
-int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage *ss)
+/* host (a str) and the numbers, checked: TypeError / ArgumentError */
+static int sockaddr_fill(HPyContext *ctx, HPy h_host, int64_t port, int64_t flowinfo,
+                         int64_t scope_id, struct sockaddr_storage *ss)
 {
-    int64_t port, flowinfo, scope_id;
     HPy_ssize_t len;
-    if (!HPyUnicode_Check(ctx, args[0])) {
+    if (!HPyUnicode_Check(ctx, h_host)) {
         HPyErr_SetString(ctx, ctx->h_TypeError, "the host must be a str");
         return -1;
     }
-    const char *host = HPyUnicode_AsUTF8AndSize(ctx, args[0], &len);
-    if (host == NULL)
-        return -1;
-    if (arg_int64(ctx, args[1], "the port must be an int", &port) < 0
-        || arg_int64(ctx, args[2], "flowinfo must be an int", &flowinfo) < 0
-        || arg_int64(ctx, args[3], "scope_id must be an int", &scope_id) < 0)
-        return -1;
+    const char *host = HPyUnicode_AsUTF8AndSize(ctx, h_host, &len);
+    if (host == NULL) {
+        /* a lone surrogate: not a numeric address either */
+        if (!HPyErr_ExceptionMatches(ctx, ctx->h_UnicodeEncodeError))
+            return -1;
+        HPyErr_Clear(ctx);
+        return uv_raise_i(ctx, UV_EINVAL);
+    }
     if (port < 0 || port > 65535 || flowinfo < 0 || flowinfo > UINT32_MAX
         || scope_id < 0 || scope_id > UINT32_MAX || (size_t)len != strlen(host))
         return uv_raise_i(ctx, UV_EINVAL);
@@ -38,6 +40,58 @@ int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage
         return 0;
     }
     return uv_raise_i(ctx, UV_EINVAL);
+}
+
+int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage *ss)
+{
+    int64_t port, flowinfo, scope_id;
+    if (!HPyUnicode_Check(ctx, args[0])) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "the host must be a str");
+        return -1;
+    }
+    if (arg_int64(ctx, args[1], "the port must be an int", &port) < 0
+        || arg_int64(ctx, args[2], "flowinfo must be an int", &flowinfo) < 0
+        || arg_int64(ctx, args[3], "scope_id must be an int", &scope_id) < 0)
+        return -1;
+    return sockaddr_fill(ctx, args[0], port, flowinfo, scope_id, ss);
+}
+
+int sockaddr_from_tuple(HPyContext *ctx, HPy addr, struct sockaddr_storage *ss)
+{
+    static const char *what = "an address is a (host, port) or "
+                              "(host, port, flowinfo, scope_id) tuple";
+    HPy items[4] = {HPy_NULL, HPy_NULL, HPy_NULL, HPy_NULL};
+    int64_t num[4] = {0, 0, 0, 0};
+    int rc = -1;
+    if (!HPyTuple_Check(ctx, addr) && !HPyList_Check(ctx, addr)) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, what);
+        return -1;
+    }
+    HPy_ssize_t n = HPy_Length(ctx, addr);
+    if (n != 2 && n != 4) {
+        if (n >= 0)
+            HPyErr_SetString(ctx, ctx->h_TypeError, what);
+        return -1;
+    }
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        items[i] = HPy_GetItem_i(ctx, addr, i);
+        if (HPy_IsNull(items[i]))
+            goto out;
+    }
+    if (!HPyUnicode_Check(ctx, items[0])) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "the host must be a str");
+        goto out;
+    }
+    if (arg_int64(ctx, items[1], "the port must be an int", &num[1]) < 0)
+        goto out;
+    if (n == 4 && (arg_int64(ctx, items[2], "flowinfo must be an int", &num[2]) < 0
+                   || arg_int64(ctx, items[3], "scope_id must be an int", &num[3]) < 0))
+        goto out;
+    rc = sockaddr_fill(ctx, items[0], num[1], num[2], num[3], ss);
+out:
+    for (int i = 0; i < 4; i++)
+        HPy_Close(ctx, items[i]);
+    return rc;
 }
 
 HPy sockaddr_to_tuple(HPyContext *ctx, const struct sockaddr *sa)

@@ -100,11 +100,13 @@ struct bridge_s {
     unsigned kind;
     unsigned flags;
     unsigned pins;
-    uint64_t wseq, wdone;    /* writes started / completed (in order) */
+    uint64_t wseq, wdone;    /* writes / UDP sends started, completed (in order) */
     /* the writes in flight, oldest first, in a ring: their numbers are
      * wdone+1 .. wseq, so write n is at (wq_head + n - wdone - 1) % wq_cap */
     reqb_t **wq;
     size_t wq_cap, wq_head;
+    int status;              /* Poll: an error found by poll_check_fds, for
+                              * the check phase to deliver (0: none) */
 };
 
 struct reqb_s {
@@ -130,6 +132,7 @@ enum {
     D_IDLE, D_PREPARE, D_CHECK, D_TIMEOUT, D_WAKEUP, D_SIGNAL, D_CLOSED,
     D_LATER, D_ERROR, D_MAKE_ERROR,
     D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE, D_COLLECT,
+    D_RECEIVE, D_SEND_DONE, D_POLL,
     D_COUNT
 };
 
@@ -183,6 +186,12 @@ struct uvcore_s {
     /* loop-owned read buffer */
     char *rbuf;
     size_t rbuf_size;
+    /* the receive buffer of UDP handles that use recvmmsg (UDP_MMSG_BUF
+     * bytes: libuv reads one datagram per 64 KiB of it) */
+    char *ubuf;
+    /* open Poll handles, and those whose fd was found closed (poll.c) */
+    int polls;
+    int poll_errors;
 };
 
 /* the native objects */
@@ -280,6 +289,13 @@ void bridge_closing(uvcore_t *core, bridge_t *b);
  * that nobody holds (see uvcore_s.asyncs) */
 static inline void core_note_unpinned(uvcore_t *core) { core->unpinned = 1; }
 
+/* 0 if fd is an open file descriptor, else the libuv status (UV_EBADF) */
+int fd_open(int fd);
+/* a file descriptor argument that is open: TypeError for a non-int,
+ * BadFileDescriptorError (EBADF) for a negative or huge one and for one
+ * that is not open */
+int arg_fd(HPyContext *ctx, HPy h, int *fd);
+
 /* ---- request.c ---- */
 extern HPyDef Request_cancel, Request_is_finished, Request_traverse,
     Request_destroy;
@@ -333,6 +349,46 @@ void stream_free_queue(bridge_t *b);
 int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage *ss);
 HPy sockaddr_to_tuple(HPyContext *ctx, const struct sockaddr *sa);
 
+/* the memory of a write or UDP send (bufset_t: data as uv_buf_t's) */
+#define NBUFS_STATIC 16
+typedef struct {
+    uv_buf_t *bufs;
+    HPy *items;
+    size_t n;
+    size_t total;
+    uv_buf_t sbufs[NBUFS_STATIC];
+    HPy sitems[NBUFS_STATIC];
+} bufset_t;
+/* data: bytes, or a list/tuple of bytes; -1 + TypeError otherwise */
+int bufset_init(HPyContext *ctx, bufset_t *bs, HPy data);
+void bufset_release(HPyContext *ctx, bufset_t *bs);
+/* what follows the first `skip` bytes, in one malloc'd block (NULL: no memory) */
+char *bufset_copy_from(bufset_t *bs, size_t skip, size_t *len);
+/* writes and UDP sends of a bridge complete in order: room for one more in
+ * its ring (-1: no memory), and r started as the next one (pinned to req
+ * unless req is HPy_NULL) */
+int bridge_queue_reserve(bridge_t *b);
+HPy bridge_queue_push(HPyContext *ctx, HPy self, bridge_t *b, reqb_t *r, HPy req);
+/* an address: a (host, port) or (host, port, flowinfo, scope_id) tuple */
+int sockaddr_from_tuple(HPyContext *ctx, HPy addr, struct sockaddr_storage *ss);
+
+/* ---- udp.c ---- */
+#define UDP_MMSG_BUF (20 * 65536)
+
+/* ---- poll.c ---- */
+/* before the poll: stop the started Poll handles whose fd is closed or
+ * cannot be watched (libuv would abort in epoll_ctl) and remember the
+ * error; after the poll (check phase) their callbacks get it */
+void poll_check_fds(uvcore_t *core);
+void poll_deliver_errors(uvcore_t *core);
+/* the poll of this iteration must not block (an internal idle handle) */
+void core_dont_block(uvcore_t *core);
+
+/* ---- tty.c ---- */
+/* a TTY handle is closed: its terminal gets back the mode it had before
+ * set_mode() */
+void tty_closing(bridge_t *b);
+
 /* ---- signal.c ---- */
 /* a signal handle stops watching signum: put back the process's own
  * disposition of it once no uv signal handle of any loop watches it */
@@ -341,7 +397,8 @@ void signal_stopping(bridge_t *b);
 /* ---- per-kind types ---- */
 extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
     Async_spec, Signal_spec, TCP_spec, ShutdownRequest_spec,
-    ConnectRequest_spec;
+    ConnectRequest_spec, UDP_spec, Poll_spec, TTY_spec;
+extern HPyDef tty_reset_mode;
 
 /* ---- small helpers ---- */
 static inline int arg_int64(HPyContext *ctx, HPy h, const char *what, int64_t *out)
