@@ -68,8 +68,8 @@ void bridge_closing(uvcore_t *core, bridge_t *b)
         break;
     case K_POLL:
         core->polls--;
-        if (b->status) {
-            b->status = 0;
+        if (b->kstate) {
+            b->kstate = 0;
             core->poll_errors--;
         }
         break;

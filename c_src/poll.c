@@ -59,7 +59,7 @@ static int registration_error(uvcore_t *core, uv_poll_t *p)
 void poll_check_fds(uvcore_t *core)
 {
     for (bridge_t *b = core->blist.next; b != &core->blist; b = b->next) {
-        if (b->kind != K_POLL || (b->flags & BF_CLOSING) || b->status
+        if (b->kind != K_POLL || (b->flags & BF_CLOSING) || b->kstate
             || !uv_is_active(&b->u.handle))
             continue;
         int err = fd_open(b->u.poll.io_watcher.fd);
@@ -68,7 +68,7 @@ void poll_check_fds(uvcore_t *core)
         if (err == 0)
             continue;
         uv_poll_stop(&b->u.poll);
-        b->status = err;
+        b->kstate = err;
         core->poll_errors++;
     }
     if (core->poll_errors)
@@ -101,14 +101,14 @@ void poll_deliver_errors(uvcore_t *core)
     while (core->poll_errors && core->ctx && !core->fatal) {
         bridge_t *b;
         for (b = core->blist.next; b != &core->blist; b = b->next)
-            if (b->kind == K_POLL && b->status)
+            if (b->kind == K_POLL && b->kstate)
                 break;
         if (b == &core->blist) {
             core->poll_errors = 0;      /* cannot happen: keep counting honest */
             return;
         }
-        int status = b->status;
-        b->status = 0;
+        int status = b->kstate;
+        b->kstate = 0;
         core->poll_errors--;
         poll_dispatch(core, b, status, 0);
     }
@@ -171,8 +171,8 @@ static HPy Poll_start_impl(HPyContext *ctx, HPy self, const HPy *args, size_t na
         handle_unpin(ctx, self, b, PIN_ACTIVE);
         return uv_raise(ctx, rc);
     }
-    if (b->status) {                /* an error not delivered yet: superseded */
-        b->status = 0;
+    if (b->kstate) {                /* an error not delivered yet: superseded */
+        b->kstate = 0;
         b->core->poll_errors--;
     }
     if (uv_is_active(&b->u.handle))
@@ -190,8 +190,8 @@ static HPy Poll_stop_impl(HPyContext *ctx, HPy self)
     if (b == NULL)
         return err ? HPy_NULL : HPy_Dup(ctx, ctx->h_None);
     uv_poll_stop(&b->u.poll);
-    if (b->status) {                /* stopped: nothing more is delivered */
-        b->status = 0;
+    if (b->kstate) {                /* stopped: nothing more is delivered */
+        b->kstate = 0;
         b->core->poll_errors--;
     }
     handle_unpin(ctx, self, b, PIN_ACTIVE);

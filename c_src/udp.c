@@ -77,7 +77,10 @@ static void udp_recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
         return;
     ctx = core->ctx;
     items[1] = HPyLong_FromInt32_t(ctx, nread < 0 ? (int32_t)nread : 0);
-    if (addr != NULL && (addr->sa_family == AF_INET || addr->sa_family == AF_INET6))
+    /* libuv's recvmmsg leaves the address of a datagram from an unnamed
+     * socket (a Unix socket pair) unset: only an IP socket's is read */
+    if (addr != NULL && b->kstate != UDP_NOT_IP
+        && (addr->sa_family == AF_INET || addr->sa_family == AF_INET6))
         items[2] = sockaddr_to_tuple(ctx, addr);
     else
         items[2] = HPy_Dup(ctx, ctx->h_None);
@@ -335,6 +338,11 @@ static HPy UDP_open_impl(HPyContext *ctx, HPy self, HPy fd)
         rc = uv_udp_open(&b->u.udp, (uv_os_sock_t)n);
     if (rc < 0)
         return uv_raise(ctx, rc);
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (getsockname((int)n, (struct sockaddr *)&ss, &len) < 0
+        || (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+        b->kstate = UDP_NOT_IP;
     return HPy_Dup(ctx, ctx->h_None);
 }
 

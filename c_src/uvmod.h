@@ -105,8 +105,9 @@ struct bridge_s {
      * wdone+1 .. wseq, so write n is at (wq_head + n - wdone - 1) % wq_cap */
     reqb_t **wq;
     size_t wq_cap, wq_head;
-    int status;              /* Poll: an error found by poll_check_fds, for
-                              * the check phase to deliver (0: none) */
+    int kstate;              /* per kind: Poll: an error found by
+                              * poll_check_fds, for the check phase to
+                              * deliver (0: none); UDP: UDP_NOT_IP */
 };
 
 struct reqb_s {
@@ -374,6 +375,7 @@ int sockaddr_from_tuple(HPyContext *ctx, HPy addr, struct sockaddr_storage *ss);
 
 /* ---- udp.c ---- */
 #define UDP_MMSG_BUF (20 * 65536)
+#define UDP_NOT_IP 1     /* kstate: opened on a socket that is not IPv4/IPv6 */
 
 /* ---- poll.c ---- */
 /* before the poll: stop the started Poll handles whose fd is closed or
