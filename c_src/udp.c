@@ -334,6 +334,16 @@ static HPy UDP_open_impl(HPyContext *ctx, HPy self, HPy fd)
     if (n < 0 || n > INT32_MAX)
         return uv_raise(ctx, UV_EBADF);
     int rc = fd_open((int)n);
+    if (rc == 0) {
+        /* libuv makes the fd non-blocking before it finds out that it is
+         * not a socket: check first, and leave any other fd alone */
+        int type;
+        socklen_t tlen = sizeof(type);
+        if (getsockopt((int)n, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0)
+            rc = uv_translate_sys_error(errno);
+        else if (type != SOCK_DGRAM)
+            rc = UV_EINVAL;
+    }
     if (rc == 0)
         rc = uv_udp_open(&b->u.udp, (uv_os_sock_t)n);
     if (rc < 0)

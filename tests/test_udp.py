@@ -747,8 +747,15 @@ def test_open_bad_fds(loop, tmp_path):
     try:
         with pytest.raises(uv.error.NotASocketError):
             udp.open(r)
+        assert not fcntl.fcntl(r, fcntl.F_GETFL) & os.O_NONBLOCK   # left alone
     finally:
         os.close(r)
+    stream = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        with pytest.raises(uv.error.ArgumentError):
+            udp.open(stream.fileno())
+    finally:
+        stream.close()
     with pytest.raises(uv.error.BadFileDescriptorError):
         udp.open(r)                               # closed now
     for bad in (-1, 2 ** 31, 2 ** 63 - 1):

@@ -161,7 +161,10 @@ class UDP(UVHandle):
         from then on and closes it).
 
         :raises uv.error.BadFileDescriptorError: *fd* is not open
-        :raises uv.error.NotASocketError: *fd* is not a socket"""
+        :raises uv.error.NotASocketError: *fd* is not a socket (it is left
+            as it was)
+        :raises uv.error.ArgumentError: not a datagram socket
+        :raises uv.error.ResourceBusyError: the handle has a socket already"""
         self._n.open(fd)
 
     def bind(self, address, flags=0):
