@@ -266,6 +266,7 @@ static uvcore_t *core_new(HPyContext *ctx, int is_default, size_t rbuf_size)
     }
     core->loop->data = core;
     core->sigfd[0] = core->sigfd[1] = -1;
+    core->acache_last = -1;
     uv_async_init(core->loop, &core->wakeup, wakeup_cb);
     uv_prepare_init(core->loop, &core->prepare);
     uv_check_init(core->loop, &core->check);
@@ -290,6 +291,7 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
     bridge_t *b;
     reqb_t *r;
     core->ctx = NULL;               /* no Python from callbacks */
+    udp_acache_clear(core, ctx, h_loop);
     core_process_queue(core);
     for (b = core->blist.next; b != &core->blist; b = b->next) {
         if (ctx && b->pins) {
@@ -375,6 +377,8 @@ static int Loop_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
     }
     for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
         HPy_VISIT(&r->self);
+    for (int i = 0; i < UDP_ACACHE; i++)
+        HPy_VISIT(&core->acache[i].obj);
     return 0;
 }
 

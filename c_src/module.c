@@ -15,6 +15,7 @@ static const char *dispatch_names[D_COUNT] = {
     [D_CONNECTION] = "connection", [D_REQUEST] = "request",
     [D_WRITE_DONE] = "write_done", [D_COLLECT] = "collect",
     [D_RECEIVE] = "receive", [D_SEND_DONE] = "send_done", [D_POLL] = "poll",
+    [D_ADDRESS4] = "address4", [D_ADDRESS6] = "address6",
 };
 
 HPyDef_METH(mod_setup, "_setup", HPyFunc_O,

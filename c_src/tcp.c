@@ -9,6 +9,60 @@
 
 /* ---- addresses ---- */
 
+/* A dotted-quad IPv4 address ("127.0.0.1": four decimal numbers of at most
+ * three digits, 0-255, no leading zeros) into *out (network order); 0, or
+ * -1 for anything else (which uv_ip4_addr / uv_ip6_addr then look at).
+ * Every datagram sent to an address parses one: libuv's parser costs ten
+ * times more. */
+static int parse_ipv4(const char *s, struct in_addr *out)
+{
+    uint32_t addr = 0;
+    for (int part = 0; part < 4; part++) {
+        unsigned v = 0, digits = 0;
+        while (*s >= '0' && *s <= '9') {
+            if (digits == 1 && v == 0)
+                return -1;            /* a leading zero (inet_pton refuses it) */
+            v = v * 10 + (unsigned)(*s++ - '0');
+            if (++digits > 3 || v > 255)
+                return -1;
+        }
+        if (digits == 0)
+            return -1;
+        addr = (addr << 8) | v;
+        if (part < 3 && *s++ != '.')
+            return -1;
+    }
+    if (*s != '\0')
+        return -1;
+    out->s_addr = htonl(addr);
+    return 0;
+}
+
+/* "a.b.c.d" of an IPv4 address into buf (at least 16 bytes); its length */
+static size_t format_ipv4(const struct in_addr *in, char *buf)
+{
+    const unsigned char *b = (const unsigned char *)&in->s_addr;
+    char *p = buf;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = b[i];
+        if (v >= 100) {
+            *p++ = (char)('0' + v / 100);
+            v %= 100;
+            *p++ = (char)('0' + v / 10);
+            *p++ = (char)('0' + v % 10);
+        } else if (v >= 10) {
+            *p++ = (char)('0' + v / 10);
+            *p++ = (char)('0' + v % 10);
+        } else {
+            *p++ = (char)('0' + v);
+        }
+        if (i < 3)
+            *p++ = '.';
+    }
+    *p = '\0';
+    return (size_t)(p - buf);
+}
+
 /* host (a str) and the numbers, checked: TypeError / ArgumentError */
 static int sockaddr_fill(HPyContext *ctx, HPy h_host, int64_t port, int64_t flowinfo,
                          int64_t scope_id, struct sockaddr_storage *ss)
@@ -29,8 +83,14 @@ static int sockaddr_fill(HPyContext *ctx, HPy h_host, int64_t port, int64_t flow
     if (port < 0 || port > 65535 || flowinfo < 0 || flowinfo > UINT32_MAX
         || scope_id < 0 || scope_id > UINT32_MAX || (size_t)len != strlen(host))
         return uv_raise_i(ctx, UV_EINVAL);
-    memset(ss, 0, sizeof(*ss));
-    if (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0)
+    memset(ss, 0, sizeof(struct sockaddr_in6));
+    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+    if (parse_ipv4(host, &sin->sin_addr) == 0) {
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons((uint16_t)port);
+        return 0;
+    }
+    if (uv_ip4_addr(host, (int)port, sin) == 0)
         return 0;
     struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
     if (uv_ip6_addr(host, (int)port, sin6) == 0) {
@@ -101,7 +161,7 @@ HPy sockaddr_to_tuple(HPyContext *ctx, const struct sockaddr *sa)
     int n;
     if (sa->sa_family == AF_INET) {
         const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-        uv_ip4_name(sin, host, sizeof(host));
+        format_ipv4(&sin->sin_addr, host);
         items[0] = HPyUnicode_FromString(ctx, host);
         items[1] = HPyLong_FromInt32_t(ctx, ntohs(sin->sin_port));
         n = 2;

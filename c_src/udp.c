@@ -38,6 +38,107 @@ static int udp_wants_mmsg(uvcore_t *core)
 #endif
 }
 
+/* ---- peer addresses ----
+ * A datagram's sender reaches on_receive as a uv.Address4 / uv.Address6.
+ * The loop keeps those of its last UDP_ACACHE peers: a peer that sends
+ * again gets the same (immutable) object, made neither in C nor in Python,
+ * and a send to the object handed out last takes its address from the
+ * cache instead of parsing it (an echo answers the datagram it just got). */
+
+/* sa reduced to what tells peers apart (recvmmsg leaves the bytes after a
+ * short address unset): -1 for a family that is not IPv4 or IPv6 */
+static int acache_key(const struct sockaddr *sa, struct sockaddr_in6 *key)
+{
+    memset(key, 0, sizeof(*key));
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        struct sockaddr_in *k = (struct sockaddr_in *)key;
+        k->sin_family = AF_INET;
+        k->sin_port = in->sin_port;
+        k->sin_addr = in->sin_addr;
+        return 0;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        key->sin6_family = AF_INET6;
+        key->sin6_port = in6->sin6_port;
+        key->sin6_flowinfo = in6->sin6_flowinfo;
+        key->sin6_addr = in6->sin6_addr;
+        key->sin6_scope_id = in6->sin6_scope_id;
+        return 0;
+    }
+    return -1;
+}
+
+void udp_acache_clear(uvcore_t *core, HPyContext *ctx, HPy h_loop)
+{
+    for (int i = 0; i < UDP_ACACHE; i++) {
+        if (ctx != NULL)
+            HPyField_Store(ctx, h_loop, &core->acache[i].obj, HPy_NULL);
+        core->acache[i].key.sin6_family = AF_UNSPEC;
+    }
+    core->acache_last = -1;
+}
+
+static int acache_match(uvcore_t *core, int i, const struct sockaddr_in6 *key)
+{
+    size_t len = key->sin6_family == AF_INET ? sizeof(struct sockaddr_in)
+                                             : sizeof(struct sockaddr_in6);
+    return core->acache[i].key.sin6_family == key->sin6_family
+        && memcmp(&core->acache[i].key, key, len) == 0
+        && !HPyField_IsNull(core->acache[i].obj);
+}
+
+/* a new handle to the Address4 / Address6 of sa (IPv4 or IPv6), from the
+ * cache or made (and cached); HPy_NULL with an error */
+static HPy udp_address(uvcore_t *core, const struct sockaddr *sa)
+{
+    HPyContext *ctx = core->ctx;
+    struct sockaddr_in6 key;
+    acache_key(sa, &key);
+    int last = core->acache_last;
+    if (last >= 0 && acache_match(core, last, &key))
+        return HPyField_Load(ctx, core->h_loop, core->acache[last].obj);
+    for (int i = 0; i < UDP_ACACHE; i++) {
+        if (i != last && acache_match(core, i, &key)) {
+            core->acache_last = i;
+            return HPyField_Load(ctx, core->h_loop, core->acache[i].obj);
+        }
+    }
+    HPy t = sockaddr_to_tuple(ctx, sa);
+    if (HPy_IsNull(t))
+        return HPy_NULL;
+    HPy cls = core->disp[sa->sa_family == AF_INET ? D_ADDRESS4 : D_ADDRESS6];
+    HPy obj = HPy_CallTupleDict(ctx, cls, t, HPy_NULL);
+    HPy_Close(ctx, t);
+    if (HPy_IsNull(obj))
+        return HPy_NULL;
+    int i = (int)core->acache_next;
+    core->acache_next = (core->acache_next + 1) % UDP_ACACHE;
+    core->acache[i].key = key;
+    HPyField_Store(ctx, core->h_loop, &core->acache[i].obj, obj);
+    core->acache_last = i;
+    return obj;
+}
+
+/* the sockaddr of addr when it is the address object the loop handed out
+ * last (1), else 0 */
+static int udp_cached_sockaddr(HPyContext *ctx, HPy self, uvcore_t *core, HPy addr,
+                               struct sockaddr_storage *ss)
+{
+    int i = core->acache_last;
+    if (i < 0 || HPyField_IsNull(core->acache[i].obj))
+        return 0;
+    HPy loop = handle_loop(ctx, self);
+    HPy obj = HPyField_Load(ctx, loop, core->acache[i].obj);
+    int same = HPy_Is(ctx, obj, addr);
+    HPy_Close(ctx, obj);
+    HPy_Close(ctx, loop);
+    if (same)
+        memcpy(ss, &core->acache[i].key, sizeof(core->acache[i].key));
+    return same;
+}
+
 /* ---- receiving ---- */
 
 static void udp_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -81,7 +182,7 @@ static void udp_recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
      * socket (a Unix socket pair) unset: only an IP socket's is read */
     if (addr != NULL && b->kstate != UDP_NOT_IP
         && (addr->sa_family == AF_INET || addr->sa_family == AF_INET6))
-        items[2] = sockaddr_to_tuple(ctx, addr);
+        items[2] = udp_address(core, addr);
     else
         items[2] = HPy_Dup(ctx, ctx->h_None);
     items[3] = HPyBytes_FromStringAndSize(ctx, buf->base, nread > 0 ? (HPy_ssize_t)nread : 0);
@@ -215,7 +316,8 @@ static HPy UDP_send_impl(HPyContext *ctx, HPy self, const HPy *args, size_t narg
     if (b == NULL)
         return HPy_NULL;
     if (!HPy_Is(ctx, args[1], ctx->h_None)) {
-        if (sockaddr_from_tuple(ctx, args[1], &ss) < 0)
+        if (!udp_cached_sockaddr(ctx, self, b->core, args[1], &ss)
+            && sockaddr_from_tuple(ctx, args[1], &ss) < 0)
             return HPy_NULL;
         addr = (const struct sockaddr *)&ss;
     }

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <uv.h>
 #include "hpy.h"
 
@@ -86,6 +87,8 @@ enum {
     BF_QUEUED    = 1u << 3,  /* in the core's close queue */
 };
 
+#define UDP_ACACHE 16     /* peers whose addresses a loop keeps */
+
 typedef struct uvcore_s uvcore_t;
 typedef struct bridge_s bridge_t;
 typedef struct reqb_s reqb_t;
@@ -134,6 +137,7 @@ enum {
     D_LATER, D_ERROR, D_MAKE_ERROR,
     D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE, D_COLLECT,
     D_RECEIVE, D_SEND_DONE, D_POLL,
+    D_ADDRESS4, D_ADDRESS6,      /* uv.Address4 / uv.Address6 (the classes) */
     D_COUNT
 };
 
@@ -193,6 +197,16 @@ struct uvcore_s {
     /* open Poll handles, and those whose fd was found closed (poll.c) */
     int polls;
     int poll_errors;
+    /* the Address4/Address6 objects of the last UDP peers (udp.c): a peer
+     * that sends again gets the same object, and a send to the object
+     * received last needs no parsing.  The objects are held with the loop
+     * object as owner (traversed like the bridges' fields). */
+    struct {
+        struct sockaddr_in6 key;   /* normalized: family, port, address */
+        HPyField obj;
+    } acache[UDP_ACACHE];
+    unsigned acache_next;          /* the slot replaced next */
+    int acache_last;               /* the slot handed out last, -1: none */
 };
 
 /* the native objects */
@@ -376,6 +390,8 @@ int sockaddr_from_tuple(HPyContext *ctx, HPy addr, struct sockaddr_storage *ss);
 /* ---- udp.c ---- */
 #define UDP_MMSG_BUF (20 * 65536)
 #define UDP_NOT_IP 1     /* kstate: opened on a socket that is not IPv4/IPv6 */
+/* forget the loop's cached peer addresses (Loop.close; ctx may be NULL) */
+void udp_acache_clear(uvcore_t *core, HPyContext *ctx, HPy h_loop);
 
 /* ---- poll.c ---- */
 /* before the poll: stop the started Poll handles whose fd is closed or

@@ -383,6 +383,41 @@ def test_echo_round_trip_ipv6(loop, until):
     # an address with flowinfo and scope_id
     client.udp.send(b"4tuple", (HOST6, srv.address.port, 0, 0))
     until(lambda: len(client.got) == 2)
+    assert client.got[1][1] is client.got[0][1]   # the same peer: one object
+
+
+def test_peer_addresses_are_reused_and_right(loop, until):
+    """The loop keeps the address objects of its last peers: a peer that
+    sends again gets the same object; with more peers than it keeps, each
+    datagram still comes with its own sender's address, and sending to any
+    of those objects reaches the right peer."""
+    srv = Receiver(loop)
+    peers = [Receiver(loop) for _ in range(40)]
+    for round_ in range(3):
+        for i, p in enumerate(peers):
+            p.udp.send(b"%d:%d" % (round_, i), srv.address)
+    until(lambda: len(srv.got) == 120)
+    by_port = {}
+    for status, address, data, flags in srv.got:
+        round_, i = map(int, data.split(b":"))
+        assert address == peers[i].address
+        by_port.setdefault(address.port, []).append(address)
+    assert len(by_port) == 40
+    # one peer that sends again and again gets one object
+    srv.got[:] = []
+    for i in range(5):
+        peers[0].udp.send(b"again", srv.address)
+    until(lambda: len(srv.got) == 5)
+    assert all(g[1] is srv.got[0][1] for g in srv.got)
+    # answers to cached objects, to older objects and to equal tuples
+    srv.udp.send(b"to last", srv.got[-1][1])
+    srv.udp.send(b"to old", by_port[peers[1].address.port][0])
+    srv.udp.send(b"to tuple", (HOST, peers[2].address.port))
+    srv.udp.send(b"to made", uv.Address4(HOST, peers[3].address.port))
+    until(lambda: peers[0].got and peers[1].got and peers[2].got and peers[3].got)
+    assert [p.data for p in peers[:4]] == [[b"to last"], [b"to old"], [b"to tuple"],
+                                           [b"to made"]]
+    assert all(not p.got for p in peers[4:])
 
 
 def test_data_types_and_gathered_datagrams(loop, until):
@@ -733,8 +768,12 @@ def test_open_fd(loop, until):
     udp = uv.UDP(loop=loop)
     udp.open(sock.detach())                       # the handle owns it now
     assert udp.sockname == (HOST, port)
-    with pytest.raises(uv.error.ResourceBusyError):
-        udp.open(0)
+    other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        with pytest.raises(uv.error.ResourceBusyError):
+            udp.open(other.fileno())              # it has a socket already
+    finally:
+        other.close()
     udp.send(b"opened", srv.address)
     until(lambda: srv.got)
     assert srv.got[0][1].port == port

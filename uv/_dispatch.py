@@ -19,7 +19,6 @@ from .udp import UDPFlags
 
 _status = StatusCodes.get
 _SUCCESS = StatusCodes.SUCCESS
-_new_tuple = tuple.__new__
 _udp_flags = UDPFlags.get
 _poll_events = PollEvent.get
 _PARTIAL = UDPFlags.PARTIAL
@@ -133,10 +132,13 @@ def send_done(req, status):
         return exc
 
 
+# the classes the native layer makes the addresses of UDP peers with
+address4 = _Address4
+address6 = _Address6
+
+
 def receive(udp, status, address, data, flags):
     try:
-        if address is not None:
-            address = _new_tuple(_Address4 if len(address) == 2 else _Address6, address)
         if udp._allocator is not None and data:
             data, flags = _receive_custom(udp, data, flags)
         udp.on_receive(udp, _status(status) if status else _SUCCESS, address, data,

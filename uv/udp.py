@@ -211,8 +211,11 @@ class UDP(UVHandle):
         request = _new_request(UDPSendRequest)
         request.udp = self
         request.address = address
-        if address is not None:
-            address = _checked_address(address)
+        if (address is not None and type(address) is not Address4
+                and type(address) is not Address6):
+            # Address4/Address6 (what on_receive gets) are checked by the
+            # native layer alone
+            address = _sockaddr(address)
         if on_send is None:
             request._seq = self._n.send(data, address, None)
         else:
