@@ -14,7 +14,8 @@ static const char *dispatch_names[D_COUNT] = {
     [D_MAKE_ERROR] = "make_error", [D_READ] = "read",
     [D_CONNECTION] = "connection", [D_REQUEST] = "request",
     [D_WRITE_DONE] = "write_done", [D_COLLECT] = "collect",
-    [D_RECEIVE] = "receive", [D_SEND_DONE] = "send_done", [D_POLL] = "poll",
+    [D_RECEIVE] = "receive", [D_RECEIVED] = "received",
+    [D_SEND_DONE] = "send_done", [D_POLL] = "poll",
     [D_ADDRESS4] = "address4", [D_ADDRESS6] = "address6",
 };
 

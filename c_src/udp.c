@@ -165,43 +165,63 @@ static void udp_recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
     bridge_t *b = h->data;
     uvcore_t *core = b->core;
     HPyContext *ctx;
-    HPy items[5], args;
-    int i;
+    HPy items[5] = {HPy_NULL, HPy_NULL, HPy_NULL, HPy_NULL, HPy_NULL};
+    HPy address, data, args = HPy_NULL;
+    int n, which;
     if (nread == 0 && addr == NULL)
         return;              /* nothing to read, or a recvmmsg buffer given back */
     gil_ensure(core);
     CORE_DRAIN(core);
     if (b->flags & BF_CLOSING)
         return;              /* the rest of a recvmmsg batch after close() */
-    items[0] = bridge_wrapper(core, b);
-    if (HPy_IsNull(items[0]))
+    HPy w = bridge_wrapper(core, b);
+    if (HPy_IsNull(w))
         return;
     ctx = core->ctx;
-    items[1] = HPyLong_FromInt32_t(ctx, nread < 0 ? (int32_t)nread : 0);
     /* libuv's recvmmsg leaves the address of a datagram from an unnamed
      * socket (a Unix socket pair) unset: only an IP socket's is read */
     if (addr != NULL && b->kstate != UDP_NOT_IP
         && (addr->sa_family == AF_INET || addr->sa_family == AF_INET6))
-        items[2] = udp_address(core, addr);
+        address = udp_address(core, addr);
     else
-        items[2] = HPy_Dup(ctx, ctx->h_None);
-    items[3] = HPyBytes_FromStringAndSize(ctx, buf->base, nread > 0 ? (HPy_ssize_t)nread : 0);
-    items[4] = HPyLong_FromInt32_t(ctx, (int32_t)(flags & UV_UDP_PARTIAL));
-    args = HPy_NULL;
-    for (i = 1; i < 5; i++)
+        address = HPy_Dup(ctx, ctx->h_None);
+    data = HPyBytes_FromStringAndSize(ctx, buf->base, nread > 0 ? (HPy_ssize_t)nread : 0);
+    if (nread >= 0 && !(flags & UV_UDP_PARTIAL)) {
+        /* the common case, with fewer objects: received(udp, address, data) */
+        items[0] = w;
+        items[1] = address;
+        items[2] = data;
+        n = 3;
+        which = D_RECEIVED;
+    } else {
+        items[0] = w;
+        items[1] = HPyLong_FromInt32_t(ctx, nread < 0 ? (int32_t)nread : 0);
+        items[2] = address;
+        items[3] = data;
+        items[4] = HPyLong_FromInt32_t(ctx, (int32_t)(flags & UV_UDP_PARTIAL));
+        n = 5;
+        which = D_RECEIVE;
+    }
+    int i;
+    for (i = 0; i < n; i++)
         if (HPy_IsNull(items[i]))
             break;
-    if (i == 5)
-        args = HPyTuple_FromArray(ctx, items, 5);
+    if (i == n)
+        args = HPyTuple_FromArray(ctx, items, n);
     if (HPy_IsNull(args)) {
         core->fatal = 1;
         uv_stop(core->loop);
     } else {
-        core_dispatch_tuple(core, D_RECEIVE, args);
+        core_dispatch_tuple(core, which, args);
         HPy_Close(ctx, args);
     }
-    for (i = 0; i < 5; i++)
-        HPy_Close(ctx, items[i]);
+    HPy_Close(ctx, w);
+    HPy_Close(ctx, address);
+    HPy_Close(ctx, data);
+    if (n == 5) {
+        HPy_Close(ctx, items[1]);
+        HPy_Close(ctx, items[4]);
+    }
 }
 
 HPyDef_METH(UDP_recv_start, "recv_start", HPyFunc_O, .doc = "recv_start(wrapper)")

@@ -286,6 +286,7 @@ def test_master_side(loop, until, pty):
     with pytest.raises(OSError) as info:
         os.fstat(pty.master)
     assert info.value.errno == 9
+    pty.master = -1                               # closed by the handle
 
 
 def test_hangup_ends_reading(loop, until, pty):

@@ -273,6 +273,13 @@ def test_bind_address_in_use_and_reuseaddr(loop):
         assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) == 1
 
 
+def test_bind_linux_recverr(loop):
+    udp = uv.UDP(loop=loop)
+    udp.bind((HOST, 0), uv.UDPFlags.LINUX_RECVERR)
+    with dup_socket(udp) as sock:
+        assert sock.getsockopt(socket.IPPROTO_IP, 11) == 1   # IP_RECVERR
+
+
 def test_bind_twice(loop):
     udp = uv.UDP(loop=loop)
     udp.bind((HOST, 0))

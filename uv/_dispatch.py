@@ -147,6 +147,19 @@ def receive(udp, status, address, data, flags):
         return exc
 
 
+def received(udp, address, data):
+    """A datagram received whole (receive() has the error and truncated
+    cases)."""
+    try:
+        if udp._allocator is not None and data:
+            data, flags = _receive_custom(udp, data, 0)
+            udp.on_receive(udp, _SUCCESS, address, data, _udp_flags(flags) if flags else 0)
+        else:
+            udp.on_receive(udp, _SUCCESS, address, data, 0)
+    except BaseException as exc:
+        return exc
+
+
 def _receive_custom(udp, data, flags):
     """A datagram through the handle's own allocator (see _read_custom): one
     buffer per datagram; a buffer too small truncates it (PARTIAL)."""
