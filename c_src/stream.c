@@ -259,6 +259,19 @@ char *bufset_copy_from(bufset_t *bs, size_t skip, size_t *len)
     return mem;
 }
 
+/* uv_try_write; a terminal libuv writes to with blocking writes (tty.c)
+ * may block: the interpreter lock is released around it (the buffers are
+ * held by the caller's handles, libuv touches no loop state there) */
+static int stream_try_write(HPyContext *ctx, bridge_t *b, uv_buf_t *bufs, unsigned int n)
+{
+    if (b->kstate != TTY_BLOCKING_WRITES)
+        return uv_try_write(&b->u.stream, bufs, n);
+    HPyThreadState ts = HPy_LeavePythonExecution(ctx);
+    int rc = uv_try_write(&b->u.stream, bufs, n);
+    HPy_ReenterPythonExecution(ctx, ts);
+    return rc;
+}
+
 HPyDef_METH(Stream_try_write, "try_write", HPyFunc_O,
             .doc = "try_write(data) -> bytes written now (0 if none could be)")
 static HPy Stream_try_write_impl(HPyContext *ctx, HPy self, HPy data)
@@ -267,7 +280,7 @@ static HPy Stream_try_write_impl(HPyContext *ctx, HPy self, HPy data)
     bridge_t *b = handle_usable(ctx, self);
     if (b == NULL || bufset_init(ctx, &bs, data) < 0)
         return HPy_NULL;
-    int n = bs.total ? uv_try_write(&b->u.stream, bs.bufs, (unsigned int)bs.n) : 0;
+    int n = bs.total ? stream_try_write(ctx, b, bs.bufs, (unsigned int)bs.n) : 0;
     bufset_release(ctx, &bs);
     if (n == UV_EAGAIN)
         n = 0;
@@ -364,7 +377,7 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
         return HPyErr_NoMemory(ctx);
     }
     if (send == NULL && bs.total > 0) {
-        written = uv_try_write(&b->u.stream, bs.bufs, (unsigned int)bs.n);
+        written = stream_try_write(ctx, b, bs.bufs, (unsigned int)bs.n);
         if (written < 0)
             written = 0;          /* EAGAIN, or an error uv_write reports */
     }
@@ -377,8 +390,16 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
             return HPyErr_NoMemory(ctx);
         }
         uv_buf_t buf = buf_make(r->mem, len);
-        rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
-                       send ? &send->u.stream : NULL, write_cb);
+        if (b->kstate == TTY_BLOCKING_WRITES) {
+            /* libuv writes all of it before uv_write2 returns */
+            HPyThreadState ts = HPy_LeavePythonExecution(ctx);
+            rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
+                           send ? &send->u.stream : NULL, write_cb);
+            HPy_ReenterPythonExecution(ctx, ts);
+        } else {
+            rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
+                           send ? &send->u.stream : NULL, write_cb);
+        }
         if (rc < 0) {
             bufset_release(ctx, &bs);
             free(r->mem);

@@ -5,7 +5,8 @@
  * sharing it; it then closes the reopened fd when the handle is closed and
  * leaves the fd it was given open (the caller's).  A terminal it cannot
  * reopen (the master side of a pseudo-terminal) is used as it is, with
- * blocking writes, and closed with the handle, as TCP.open() does.
+ * blocking writes (the interpreter lock is released around them), and
+ * closed with the handle, as TCP.open() does.
  *
  * Modes: set_mode() changes the terminal's termios; closing the handle
  * puts back the settings it had before (TCSANOW).  uv.tty.reset_mode()
@@ -15,6 +16,7 @@
  * would then set the termios of whatever file got the number), so it is
  * not used.  The record is guarded by the interpreter lock. */
 #include <errno.h>
+#include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 #include "uvmod.h"
@@ -65,6 +67,13 @@ static HPy TTY_new_impl(HPyContext *ctx, HPy type, const HPy *args,
         return uv_raise(ctx, rc);
     }
     bridge_opened(b);
+    /* a terminal libuv could not reopen stays blocking: libuv's writes to
+     * it block (stream.c releases the interpreter lock around them) */
+    uv_os_fd_t ufd;
+    int fl;
+    if (uv_fileno(&b->u.handle, &ufd) == 0 && (fl = fcntl(ufd, F_GETFL)) >= 0
+        && !(fl & O_NONBLOCK))
+        b->kstate = TTY_BLOCKING_WRITES;
     return h;
 }
 

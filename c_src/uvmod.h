@@ -110,7 +110,8 @@ struct bridge_s {
     size_t wq_cap, wq_head;
     int kstate;              /* per kind: Poll: an error found by
                               * poll_check_fds, for the check phase to
-                              * deliver (0: none); UDP: UDP_NOT_IP */
+                              * deliver (0: none); UDP: UDP_NOT_IP; TTY:
+                              * TTY_BLOCKING_WRITES */
 };
 
 struct reqb_s {
@@ -403,6 +404,7 @@ void poll_deliver_errors(uvcore_t *core);
 void core_dont_block(uvcore_t *core);
 
 /* ---- tty.c ---- */
+#define TTY_BLOCKING_WRITES 2   /* kstate: libuv writes to the terminal blocking */
 /* a TTY handle is closed: its terminal gets back the mode it had before
  * set_mode() */
 void tty_closing(bridge_t *b);

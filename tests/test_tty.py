@@ -17,6 +17,7 @@ import weakref
 import pytest
 
 import uv
+from child import check_child
 
 S = uv.StatusCodes
 M = uv.TTYMode
@@ -287,6 +288,44 @@ def test_master_side(loop, until, pty):
         os.fstat(pty.master)
     assert info.value.errno == 9
     pty.master = -1                               # closed by the handle
+
+
+@pytest.mark.threads
+@pytest.mark.parametrize("how", ["write", "try_write"])
+def test_blocking_writes_let_other_threads_run(how):
+    """libuv writes to the master side blocking: another Python thread
+    (here the one that reads the other side) must run meanwhile.  In a
+    child: without that, the child would hang until its timeout."""
+    out = check_child('''
+        import os, threading, tty as tty_module
+        master, slave = os.openpty()
+        tty_module.setraw(slave)
+        loop = uv.Loop()
+        t = uv.TTY(master, loop=loop)
+        got = []
+        def read_slave():
+            n = 0
+            while n < (1 << 20):
+                data = os.read(slave, 65536)
+                n += len(data)
+            got.append(n)
+        reader = threading.Thread(target=read_slave)
+        reader.start()
+        payload = b"w" * (1 << 20)
+        if %r == "write":
+            t.write(payload)
+        else:
+            sent = 0
+            while sent < len(payload):
+                sent += t.try_write(payload[sent:])
+        reader.join(30)
+        t.close()
+        loop.run()
+        loop.close()
+        os.close(slave)
+        print(got)
+    ''' % how, timeout=20)
+    assert out.strip() == "[%d]" % (1 << 20)
 
 
 def test_hangup_ends_reading(loop, until, pty):
