@@ -264,7 +264,7 @@ char *bufset_copy_from(bufset_t *bs, size_t skip, size_t *len)
  * held by the caller's handles, libuv touches no loop state there) */
 static int stream_try_write(HPyContext *ctx, bridge_t *b, uv_buf_t *bufs, unsigned int n)
 {
-    if (b->kstate != TTY_BLOCKING_WRITES)
+    if (b->kind != K_TTY || b->kstate != TTY_BLOCKING_WRITES)
         return uv_try_write(&b->u.stream, bufs, n);
     HPyThreadState ts = HPy_LeavePythonExecution(ctx);
     int rc = uv_try_write(&b->u.stream, bufs, n);
@@ -390,7 +390,7 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
             return HPyErr_NoMemory(ctx);
         }
         uv_buf_t buf = buf_make(r->mem, len);
-        if (b->kstate == TTY_BLOCKING_WRITES) {
+        if (b->kind == K_TTY && b->kstate == TTY_BLOCKING_WRITES) {
             /* libuv writes all of it before uv_write2 returns */
             HPyThreadState ts = HPy_LeavePythonExecution(ctx);
             rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
