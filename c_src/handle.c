@@ -76,6 +76,9 @@ void bridge_closing(uvcore_t *core, bridge_t *b)
     case K_TTY:
         tty_closing(b);
         break;
+    case K_PROCESS:
+        process_closing(b);
+        break;
     }
 }
 

@@ -305,6 +305,8 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
     for (r = core->rlist.next; r != &core->rlist; r = r->next) {
         if (ctx && (r->flags & RF_PINNED))
             HPyField_Store(ctx, h_loop, &r->self, HPy_NULL);
+        if (ctx && !HPyField_IsNull(r->keep))
+            HPyField_Store(ctx, h_loop, &r->keep, HPy_NULL);
         r->flags &= ~RF_PINNED;
     }
     core_run_done(core);            /* writes that went out: no Python */
@@ -375,8 +377,10 @@ static int Loop_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
         HPy_VISIT(&b->self);
         HPy_VISIT(&b->args);
     }
-    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
+    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next) {
         HPy_VISIT(&r->self);
+        HPy_VISIT(&r->keep);
+    }
     for (int i = 0; i < UDP_ACACHE; i++)
         HPy_VISIT(&core->acache[i].obj);
     return 0;
@@ -635,13 +639,25 @@ static HPy Loop_open_handles_impl(HPyContext *ctx, HPy self)
     return HPyLong_FromInt64_t(ctx, n);
 }
 
+HPyDef_METH(Loop_requests_in_flight, "requests_in_flight", HPyFunc_NOARGS,
+            .doc = "requests_in_flight() -> int: requests started and not completed")
+static HPy Loop_requests_in_flight_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 0);
+    long n = 0;
+    if (!core->closed)
+        for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
+            n++;
+    return HPyLong_FromInt64_t(ctx, n);
+}
+
 static HPyDef *Loop_defines[] = {
     &Loop_new, &Loop_traverse, &Loop_destroy,
     &Loop_run, &Loop_stop, &Loop_close, &Loop_check_closable, &Loop_wakeup,
     &Loop_signal_fd, &Loop_resume_after_signal,
     &Loop_alive, &Loop_now, &Loop_backend_fd, &Loop_backend_timeout,
     &Loop_update_time, &Loop_is_closed, &Loop_is_running, &Loop_is_default,
-    &Loop_open_handles,
+    &Loop_open_handles, &Loop_requests_in_flight,
     NULL
 };
 

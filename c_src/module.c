@@ -1,5 +1,6 @@
 /* module.c: the module _uv, its types, its setup and libuv's constants. */
 #include <signal.h>
+#include <sys/socket.h>
 #include "uvmod.h"
 
 HPyGlobal g_dispatch[D_COUNT];
@@ -17,6 +18,7 @@ static const char *dispatch_names[D_COUNT] = {
     [D_RECEIVE] = "receive", [D_RECEIVED] = "received",
     [D_SEND_DONE] = "send_done", [D_POLL] = "poll",
     [D_ADDRESS4] = "address4", [D_ADDRESS6] = "address6",
+    [D_EXIT] = "process_exit", [D_FS_EVENT] = "fs_event", [D_FS_POLL] = "fs_poll",
 };
 
 HPyDef_METH(mod_setup, "_setup", HPyFunc_O,
@@ -107,6 +109,12 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
         {"TTY", &TTY_spec, K_TTY},
         {"ShutdownRequest", &ShutdownRequest_spec, 0},
         {"ConnectRequest", &ConnectRequest_spec, 0},
+        {"Pipe", &Pipe_spec, K_PIPE},
+        {"PipeConnectRequest", &PipeConnectRequest_spec, 0},
+        {"Process", &Process_spec, K_PROCESS},
+        {"FSEvent", &FSEvent_spec, K_FSEVENT}, {"FSPoll", &FSPoll_spec, K_FSPOLL},
+        {"FSRequest", &FSRequest_spec, 0}, {"FSDir", &FSDir_spec, 0},
+        {"FSBuffer", &FSBuffer_spec, 0},
     };
     for (int k = 0; k < K_COUNT; k++)
         HPyGlobal_Store(ctx, &g_handle_types[k], ctx->h_None);
@@ -124,6 +132,8 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     }
     for (int i = 0; i < D_COUNT; i++)
         HPyGlobal_Store(ctx, &g_dispatch[i], ctx->h_None);
+    if (fs_module_init(ctx, mod) < 0)
+        return -1;
 
 #define INT_CONST(name) if (add_int(ctx, mod, #name, name) < 0) return -1;
     INT_CONST(UV_RUN_DEFAULT) INT_CONST(UV_RUN_ONCE) INT_CONST(UV_RUN_NOWAIT)
@@ -140,6 +150,10 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     INT_CONST(UV_PROCESS_SETUID) INT_CONST(UV_PROCESS_SETGID)
     INT_CONST(UV_PROCESS_WINDOWS_VERBATIM_ARGUMENTS) INT_CONST(UV_PROCESS_DETACHED)
     INT_CONST(UV_PROCESS_WINDOWS_HIDE)
+    INT_CONST(UV_PROCESS_WINDOWS_HIDE_CONSOLE) INT_CONST(UV_PROCESS_WINDOWS_HIDE_GUI)
+    INT_CONST(UV_IGNORE) INT_CONST(UV_CREATE_PIPE) INT_CONST(UV_INHERIT_FD)
+    INT_CONST(UV_INHERIT_STREAM) INT_CONST(UV_READABLE_PIPE) INT_CONST(UV_WRITABLE_PIPE)
+    INT_CONST(AF_UNIX)
     INT_CONST(UV_TTY_MODE_NORMAL) INT_CONST(UV_TTY_MODE_RAW) INT_CONST(UV_TTY_MODE_IO)
     INT_CONST(UV_UNKNOWN_HANDLE) INT_CONST(UV_ASYNC) INT_CONST(UV_CHECK)
     INT_CONST(UV_FS_EVENT) INT_CONST(UV_FS_POLL) INT_CONST(UV_HANDLE) INT_CONST(UV_IDLE)
@@ -157,13 +171,14 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
 
 static HPyDef *module_defines[] = {
     &mod_exec, &mod_setup, &mod_dispatch_names, &mod_version, &mod_hrtime,
-    &mod_open_loops,
+    &mod_open_loops, &mod_disable_stdio_inheritance,
     &errors_error_table, &errors_strerror, &errors_err_name,
     &tty_reset_mode,
+    &fs_call, &fs_setup, &fs_constants,
     NULL
 };
 
-static HPyGlobal *module_globals[D_COUNT + K_COUNT + 2] = { NULL };
+static HPyGlobal *module_globals[D_COUNT + K_COUNT + FSG_COUNT + 2] = { NULL };
 
 static HPyModuleDef moduledef = {
     .doc = "The native layer of uv: libuv handles, requests and the loop core.",
@@ -181,6 +196,8 @@ __attribute__((constructor)) static void fill_globals(void)
         module_globals[n++] = &g_dispatch[i];
     for (i = 0; i < K_COUNT; i++)
         module_globals[n++] = &g_handle_types[i];
+    for (i = 0; i < FSG_COUNT; i++)
+        module_globals[n++] = &g_fs[i];
     module_globals[n++] = &g_LoopType;
     module_globals[n] = NULL;
 }

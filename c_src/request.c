@@ -26,6 +26,7 @@ reqb_t *reqb_alloc(uvcore_t *core, unsigned kind)
     r->core = core;
     r->kind = kind;
     r->self = HPyField_NULL;
+    r->keep = HPyField_NULL;
     r->u.req.data = r;
     return r;
 }
@@ -88,9 +89,19 @@ void reqb_complete(reqb_t *r, int status)
         w = HPyField_Load(ctx, core->h_loop, r->self);
         HPyField_Store(ctx, core->h_loop, &r->self, HPy_NULL);
     }
+    if (ctx && !HPyField_IsNull(r->keep))
+        HPyField_Store(ctx, core->h_loop, &r->keep, HPy_NULL);
     r->prev->next = r->next;
     r->next->prev = r->prev;
     r->prev = r->next = NULL;
+    if (r->owner) {
+        /* completed without libuv (a pipe connect to an abstract name):
+         * the owner is still allocated, since every close callback runs
+         * the pending completions first */
+        if (r->owner->flags & BF_CLOSING)
+            status = UV_ECANCELED;
+        r->owner = NULL;
+    }
     r->flags = (r->flags & ~(RF_INFLIGHT | RF_PINNED)) | RF_DONE;
     r->status = status;
     free(r->mem);

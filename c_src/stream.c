@@ -128,8 +128,13 @@ static HPy Stream_accept_impl(HPyContext *ctx, HPy self, HPy client)
     bridge_t *b = handle_usable(ctx, self);
     if (b == NULL)
         return HPy_NULL;
-    bridge_t *c = handle_arg(ctx, client, KINDS_STREAM,
-                             "accept needs a native stream (TCP, Pipe or TTY)");
+    /* a UDP handle is accepted only from an IPC pipe (a handle it received) */
+    unsigned kinds = KINDS_STREAM;
+    if (b->kind == K_PIPE && b->u.pipe.ipc)
+        kinds |= KIND_BIT(K_UDP);
+    bridge_t *c = handle_arg(ctx, client, kinds,
+                             "accept needs a native stream (TCP, Pipe or TTY), or UDP "
+                             "from an IPC pipe");
     if (c == NULL)
         return HPy_NULL;
     if (c->core != b->core) {
@@ -371,6 +376,12 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
     }
     if (bufset_init(ctx, &bs, args[0]) < 0)
         return HPy_NULL;
+    if (send != NULL && bs.total == 0) {
+        /* the kernel drops a handle sent with no data on a stream socket */
+        bufset_release(ctx, &bs);
+        HPyErr_SetString(ctx, ctx->h_ValueError, "sending a handle needs at least one byte of data");
+        return HPy_NULL;
+    }
     reqb_t *r = bridge_queue_reserve(b) < 0 ? NULL : reqb_alloc(b->core, UV_WRITE);
     if (r == NULL) {
         bufset_release(ctx, &bs);
@@ -410,21 +421,26 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
         reqb_complete_later(r, 0);   /* all of it went out at once */
     }
     bufset_release(ctx, &bs);
-    return bridge_queue_push(ctx, self, b, r, req);
+    return bridge_queue_push(ctx, self, b, r, req, send ? args[1] : HPy_NULL);
 }
 
 /* r (room reserved with bridge_queue_reserve) is the bridge's next write or
  * send: its number, as an int */
-HPy bridge_queue_push(HPyContext *ctx, HPy self, bridge_t *b, reqb_t *r, HPy req)
+HPy bridge_queue_push(HPyContext *ctx, HPy self, bridge_t *b, reqb_t *r, HPy req,
+                      HPy keep)
 {
     r->stream = b;
     r->seq = ++b->wseq;
     b->wq[(b->wq_head + (size_t)(r->seq - b->wdone - 1)) % b->wq_cap] = r;
-    if (HPy_IsNull(req)) {
+    if (HPy_IsNull(req) && HPy_IsNull(keep)) {
         reqb_start(ctx, HPy_NULL, r, HPy_NULL);
     } else {
         HPy loop = handle_loop(ctx, self);
         reqb_start(ctx, loop, r, req);
+        /* libuv reads the sent handle when the write goes out, which may be
+         * later: its native object (and so its bridge) lives until then */
+        if (!HPy_IsNull(keep))
+            HPyField_Store(ctx, loop, &r->keep, keep);
         HPy_Close(ctx, loop);
     }
     return HPyLong_FromUInt64_t(ctx, r->seq);

@@ -376,7 +376,7 @@ static HPy UDP_send_impl(HPyContext *ctx, HPy self, const HPy *args, size_t narg
         free(r);
         return uv_raise(ctx, rc);
     }
-    return bridge_queue_push(ctx, self, b, r, req);
+    return bridge_queue_push(ctx, self, b, r, req, HPy_NULL);
 }
 
 HPyDef_METH(UDP_try_send, "try_send", HPyFunc_VARARGS,

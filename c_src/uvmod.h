@@ -124,6 +124,11 @@ struct reqb_s {
     size_t memlen;
     reqb_t *dnext;           /* the core's list of completed requests */
     bridge_t *stream;        /* a write's stream (valid until it completes) */
+    bridge_t *owner;         /* completed without libuv: ECANCELED if this
+                              * handle was closed before the completion ran */
+    HPyField keep;           /* what libuv uses until the completion (the
+                              * native handle a write sends over IPC); owner:
+                              * the loop object */
     uint64_t seq;            /* a write's number on its stream */
     int status;              /* status of its completion */
     union uv_any_req u;      /* last: only the part its type needs is allocated */
@@ -139,6 +144,7 @@ enum {
     D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE, D_COLLECT,
     D_RECEIVE, D_RECEIVED, D_SEND_DONE, D_POLL,
     D_ADDRESS4, D_ADDRESS6,      /* uv.Address4 / uv.Address6 (the classes) */
+    D_EXIT, D_FS_EVENT, D_FS_POLL,
     D_COUNT
 };
 
@@ -382,9 +388,11 @@ void bufset_release(HPyContext *ctx, bufset_t *bs);
 char *bufset_copy_from(bufset_t *bs, size_t skip, size_t *len);
 /* writes and UDP sends of a bridge complete in order: room for one more in
  * its ring (-1: no memory), and r started as the next one (pinned to req
- * unless req is HPy_NULL) */
+ * unless req is HPy_NULL; keep, unless HPy_NULL, lives until r completes:
+ * the native handle a write sends over IPC) */
 int bridge_queue_reserve(bridge_t *b);
-HPy bridge_queue_push(HPyContext *ctx, HPy self, bridge_t *b, reqb_t *r, HPy req);
+HPy bridge_queue_push(HPyContext *ctx, HPy self, bridge_t *b, reqb_t *r, HPy req,
+                      HPy keep);
 /* an address: a (host, port) or (host, port, flowinfo, scope_id) tuple */
 int sockaddr_from_tuple(HPyContext *ctx, HPy addr, struct sockaddr_storage *ss);
 
@@ -408,16 +416,35 @@ void core_dont_block(uvcore_t *core);
 /* a TTY handle is closed: its terminal gets back the mode it had before
  * set_mode() */
 void tty_closing(bridge_t *b);
+/* ---- process.c ---- */
+/* a process handle is being closed: a child still running is reaped by a
+ * thread of its own (libuv no longer waits for it) */
+void process_closing(bridge_t *b);
+extern HPyDef mod_disable_stdio_inheritance;
 
 /* ---- signal.c ---- */
 /* a signal handle stops watching signum: put back the process's own
  * disposition of it once no uv signal handle of any loop watches it */
 void signal_stopping(bridge_t *b);
 
+/* ---- fs.c ---- */
+/* the result constructors of uv.fs (fs_setup) and the FSDir type */
+enum { FSG_STAT, FSG_TIMESPEC, FSG_STATFS, FSG_DIRTYPE, FSG_BUFTYPE, FSG_COUNT };
+extern HPyGlobal g_fs[FSG_COUNT];
+extern HPyDef fs_call, fs_setup, fs_constants;
+int fs_module_init(HPyContext *ctx, HPy mod);
+/* a uv.fs.Stat for a uv_stat_t (a new handle, HPy_NULL + error) */
+HPy fs_stat_new(HPyContext *ctx, const uv_stat_t *s);
+/* a path argument: bytes without NUL (TypeError / ValueError otherwise);
+ * the pointer is valid while the handle h is open */
+const char *fs_path_arg(HPyContext *ctx, HPy h);
+
 /* ---- per-kind types ---- */
 extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
     Async_spec, Signal_spec, TCP_spec, ShutdownRequest_spec,
-    ConnectRequest_spec, UDP_spec, Poll_spec, TTY_spec;
+    ConnectRequest_spec, UDP_spec, Poll_spec, TTY_spec, Pipe_spec,
+    PipeConnectRequest_spec, Process_spec, FSEvent_spec, FSPoll_spec,
+    FSRequest_spec, FSDir_spec, FSBuffer_spec;
 extern HPyDef tty_reset_mode;
 
 /* ---- small helpers ---- */

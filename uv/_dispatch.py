@@ -185,6 +185,28 @@ def poll(handle, status, events):
         return exc
 
 
+def process_exit(process, returncode, signum):
+    try:
+        process._exited(returncode, signum)
+    except BaseException as exc:
+        return exc
+
+
+def fs_event(handle, status, filename, events):
+    try:
+        handle._on_native_event(status, filename, events)
+    except BaseException as exc:
+        return exc
+
+
+def fs_poll(handle, status, previous, current):
+    try:
+        handle.on_change(handle, _status(status) if status else _SUCCESS,
+                         previous, current)
+    except BaseException as exc:
+        return exc
+
+
 def later(loop):
     try:
         loop._run_later()

@@ -8,6 +8,7 @@ from .handle import UVHandle
 from .loop import retry_after_collect
 from .request import RequestType, UVRequest
 from .stream import _callback, _data
+from .pipe import register_pending_type
 
 __all__ = ["UDP", "UDPSendRequest", "UDPFlags", "UDPMembership"]
 
@@ -317,3 +318,7 @@ class UDP(UVHandle):
     def send_queue_count(self):
         """Datagrams waiting to be sent."""
         return self._n.send_queue_count()
+
+
+# a UDP socket received over an IPC pipe becomes a UDP handle
+register_pending_type(_uv.UV_UDP, UDP)
