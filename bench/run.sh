@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # bench/run.sh: every benchmark of uv against its peers, in one run.
 #
-#   bash bench/run.sh [callbacks|echo|unix|spawn|fs|all]   (default: all)
+#   bash bench/run.sh [callbacks|echo|udp|unix|spawn|fs|all]   (default: all)
 #
 # Uses the interpreters that tools/setup-env.sh prepared (run it first, or run
-# tools/test-all.sh once) and a separate venv with uvloop for the peers.
+# tools/test-all.sh once) and a venv of its own with uvloop (from PyPI, pinned)
+# for the peers: bench/.venv, not committed.
 # callbacks: one million chained callbacks, best of 3: uv Idle and Timer on
 #   CPython and PyPy, uvloop's and asyncio's call_soon chains
 #   (../shared/bench/callbacks_peers.py).
 # echo: ../shared/bench/compare.sh at 1 KiB, 10 KiB and 100 KiB against the
 #   C server (echo_libuv.c) and uvloop's and asyncio's protocol servers, with
 #   the uv server (bench/echo_server.py) on CPython and on PyPy.
+# udp: bench/udp_compare.sh, 1 KiB datagrams from bench/udpload.c (4 sockets,
+#   8 datagrams in flight on each, closed loop) against the C libuv server
+#   (bench/udp_echo_libuv.c), the uv server (bench/udp_echo_server.py) on
+#   CPython and PyPy, and uvloop's and asyncio's DatagramProtocol
+#   (bench/udp_echo_peers.py).
 # unix: bench/compare_unix.sh at 1 KiB and 10 KiB over a Unix socket
 #   against the C libuv server (bench/echo_libuv_unix.c) and uvloop's and
 #   asyncio's protocol servers (bench/echo_peers_unix.py), with the uv server
@@ -70,6 +76,20 @@ if [ "$what" = all ] || [ "$what" = echo ]; then
         echo "##### echo, ${size}-byte messages"
         bash "$SHARED/bench/compare.sh" -c 10 -s "$size" -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
     done
+fi
+
+if [ "$what" = all ] || [ "$what" = udp ]; then
+    BIN="${TMPDIR:-/tmp}"
+    cc -O2 -o "$BIN/udpload" "$ROOT/bench/udpload.c"
+    cc -O2 -o "$BIN/udp_echo_libuv" "$ROOT/bench/udp_echo_libuv.c" $(pkg-config --cflags --libs libuv)
+    servers=("c=$BIN/udp_echo_libuv \$PORT"
+             "uv-cpython=$BUILD_PY $ROOT/bench/udp_echo_server.py \$PORT")
+    [ -n "$PYPY" ] && servers+=("uv-pypy=env PYTHONPATH=$PYPY_PATH $PYPY $ROOT/bench/udp_echo_server.py \$PORT")
+    servers+=("uvloop-datagram=$PEER_PY $ROOT/bench/udp_echo_peers.py uvloop \$PORT"
+              "asyncio-datagram=$PEER_PY $ROOT/bench/udp_echo_peers.py asyncio \$PORT")
+    echo "##### UDP echo, 1024-byte datagrams"
+    UDPLOAD="$BIN/udpload" bash "$ROOT/bench/udp_compare.sh" -c 4 -n 8 -s 1024 \
+        -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
 fi
 
 if [ "$what" = all ] || [ "$what" = unix ]; then

@@ -188,6 +188,8 @@ static void core_collect_if_only_asyncs(uvcore_t *core)
 static void prepare_cb(uv_prepare_t *h)
 {
     uvcore_t *core = h->data;
+    if (core->polls)
+        poll_check_fds(core);
     core_done_nonblocking(core);
     if (poll_may_block(core))
         core_collect_if_only_asyncs(core);
@@ -203,6 +205,8 @@ static void check_cb(uv_check_t *h)
     gil_ensure(core);
     if (core->done_head)
         core_run_done(core);
+    if (core->poll_errors)
+        poll_deliver_errors(core);
 }
 
 /* ---- creation and teardown ---- */
@@ -215,6 +219,7 @@ static void core_free_memory(uvcore_t *core)
     }
     uv_mutex_destroy(&core->qlock);
     free(core->rbuf);
+    free(core->ubuf);
     free(core);
 }
 
@@ -261,6 +266,7 @@ static uvcore_t *core_new(HPyContext *ctx, int is_default, size_t rbuf_size)
     }
     core->loop->data = core;
     core->sigfd[0] = core->sigfd[1] = -1;
+    core->acache_last = -1;
     uv_async_init(core->loop, &core->wakeup, wakeup_cb);
     uv_prepare_init(core->loop, &core->prepare);
     uv_check_init(core->loop, &core->check);
@@ -285,6 +291,7 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
     bridge_t *b;
     reqb_t *r;
     core->ctx = NULL;               /* no Python from callbacks */
+    udp_acache_clear(core, ctx, h_loop);
     core_process_queue(core);
     for (b = core->blist.next; b != &core->blist; b = b->next) {
         if (ctx && b->pins) {
@@ -374,6 +381,8 @@ static int Loop_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
         HPy_VISIT(&r->self);
         HPy_VISIT(&r->keep);
     }
+    for (int i = 0; i < UDP_ACACHE; i++)
+        HPy_VISIT(&core->acache[i].obj);
     return 0;
 }
 

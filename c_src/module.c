@@ -15,6 +15,9 @@ static const char *dispatch_names[D_COUNT] = {
     [D_MAKE_ERROR] = "make_error", [D_READ] = "read",
     [D_CONNECTION] = "connection", [D_REQUEST] = "request",
     [D_WRITE_DONE] = "write_done", [D_COLLECT] = "collect",
+    [D_RECEIVE] = "receive", [D_RECEIVED] = "received",
+    [D_SEND_DONE] = "send_done", [D_POLL] = "poll",
+    [D_ADDRESS4] = "address4", [D_ADDRESS6] = "address6",
     [D_EXIT] = "process_exit", [D_FS_EVENT] = "fs_event", [D_FS_POLL] = "fs_poll",
 };
 
@@ -102,6 +105,8 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
         {"Prepare", &Prepare_spec, K_PREPARE}, {"Check", &Check_spec, K_CHECK},
         {"Async", &Async_spec, K_ASYNC}, {"Signal", &Signal_spec, K_SIGNAL},
         {"TCP", &TCP_spec, K_TCP},
+        {"UDP", &UDP_spec, K_UDP}, {"Poll", &Poll_spec, K_POLL},
+        {"TTY", &TTY_spec, K_TTY},
         {"ShutdownRequest", &ShutdownRequest_spec, 0},
         {"ConnectRequest", &ConnectRequest_spec, 0},
         {"Pipe", &Pipe_spec, K_PIPE},
@@ -135,7 +140,9 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     INT_CONST(UV_READABLE) INT_CONST(UV_WRITABLE) INT_CONST(UV_DISCONNECT)
     INT_CONST(UV_PRIORITIZED)
     INT_CONST(UV_TCP_IPV6ONLY) INT_CONST(UV_UDP_IPV6ONLY) INT_CONST(UV_UDP_PARTIAL)
-    INT_CONST(UV_UDP_REUSEADDR)
+    INT_CONST(UV_UDP_REUSEADDR) INT_CONST(UV_UDP_MMSG_CHUNK)
+    INT_CONST(UV_UDP_MMSG_FREE) INT_CONST(UV_UDP_LINUX_RECVERR)
+    INT_CONST(UV_UDP_RECVMMSG) INT_CONST(UV_VERSION_HEX)
     INT_CONST(UV_JOIN_GROUP) INT_CONST(UV_LEAVE_GROUP)
     INT_CONST(UV_RENAME) INT_CONST(UV_CHANGE)
     INT_CONST(UV_FS_EVENT_WATCH_ENTRY) INT_CONST(UV_FS_EVENT_STAT)
@@ -166,6 +173,7 @@ static HPyDef *module_defines[] = {
     &mod_exec, &mod_setup, &mod_dispatch_names, &mod_version, &mod_hrtime,
     &mod_open_loops, &mod_disable_stdio_inheritance,
     &errors_error_table, &errors_strerror, &errors_err_name,
+    &tty_reset_mode,
     &fs_call, &fs_setup, &fs_constants,
     NULL
 };

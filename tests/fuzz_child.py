@@ -57,8 +57,8 @@ NEVER = {"run", "close_reset_forever", "__init__", "__new__", "__del__",
 SAFE_SIGNALS = [signal.SIGUSR1, signal.SIGUSR2, signal.SIGWINCH, signal.SIGHUP,
                 signal.SIGKILL, signal.SIGSTOP, 0, 65, -1, 2 ** 40]
 
-KINDS = ["Timer", "Idle", "Prepare", "Check", "Async", "Signal", "TCP",
-         "FSEvent", "FSPoll", "Pipe", "Process"]
+KINDS = ["Timer", "Idle", "Prepare", "Check", "Async", "Signal", "TCP", "UDP",
+         "Poll", "TTY", "FSEvent", "FSPoll", "Pipe", "Process"]
 # signals sent to the fuzzer's child processes: never one that stops them
 SAFE_KILL = [signal.SIGTERM, signal.SIGKILL, signal.SIGINT, 0, -1, 65, 2 ** 40,
              "TERM"]
@@ -121,6 +121,7 @@ OPERATION = st.one_of(
     st.tuples(st.just("close_loop"), st.integers(0, 3)),
     st.tuples(st.just("start"), st.integers(0, 40), ARGS),
     st.tuples(st.just("request"), st.integers(0, 40), st.integers(0, 3), ARGS),
+    st.tuples(st.just("closefd"), st.integers(0, 5)),
     st.tuples(st.just("fs"), st.integers(0, len(FS_FUNCTIONS) - 1),
               st.integers(0, 10 ** 6), st.integers(0, 3), ARGS),
 )
@@ -135,8 +136,67 @@ class World(object):
             lp.excepthook = self.excepthook
         self.pool = list(self.loops)
         self.raised = 0
-        self.fds = []            # descriptors the fuzzer opened in its directory
+        # descriptors for Poll and TTY (a socket pair, a pipe, a pty); the
+        # fuzzer may close them under the handles ("closefd")
+        a, b = socket.socketpair()
+        self.sockets = [a, b]
+        r, w = os.pipe()
+        master, slave = os.openpty()
+        self.fds = [a.fileno(), b.fileno(), r, w, master, slave]
+        self.own = [r, w, master, slave]
+        self.ident = dict((fd, self.identity(fd)) for fd in self.fds)
+        self.fs_fds = []         # descriptors uv.fs opened in the fuzzer's directory
         self.dirs = []           # uv.fs.Dir objects
+
+    @staticmethod
+    def identity(fd):
+        try:
+            st_ = os.fstat(fd)
+        except OSError:
+            return None
+        return (st_.st_dev, st_.st_ino, st_.st_rdev)
+
+    def still_ours(self, fd):
+        """The fd was not closed by a handle that took it (TCP/UDP.open, a
+        TTY on the pty master) and its number given to something else
+        (a loop's epoll fd: closing that would end the process)."""
+        return self.identity(fd) == self.ident.get(fd)
+
+    def fd(self, v):
+        """A descriptor for Poll / TTY: one of the world's (maybe closed
+        by now), or a bad number; never 0-2, which libuv would make
+        non-blocking (the parent reads this process's output)."""
+        if isinstance(v, int) and not isinstance(v, bool) and (v < 0 or v > 2 ** 20):
+            return v
+        if isinstance(v, int):
+            return self.fds[v % len(self.fds)]
+        return v
+
+    def close_fd(self, i):
+        fd = self.fds[i % len(self.fds)]
+        for s in self.sockets:
+            if s.fileno() == fd:
+                if self.still_ours(fd):
+                    s.close()
+                else:
+                    s.detach()
+                return
+        if fd in self.own:
+            self.own.remove(fd)
+            if self.still_ours(fd):
+                os.close(fd)
+
+    def close_fds(self):
+        for s in self.sockets:
+            if s.fileno() >= 0:
+                if self.still_ours(s.fileno()):
+                    s.close()
+                else:
+                    s.detach()
+        for fd in self.own:
+            if self.still_ours(fd):
+                os.close(fd)
+        self.own = []
 
     def excepthook(self, loop, exc_type, exc_value, tb):
         if not issubclass(exc_type, EXPECTED + (KeyError, IndexError)):
@@ -236,8 +296,10 @@ def perform(world, op):
                              else first)
                 keywords = dict(zip(("stdout", "cwd", "stdin", "flags", "stdio"), a[1:]))
                 h = cls(arguments, loop=loop, **keywords)
-            elif name in ("TCP", "Pipe") and a:
+            elif name in ("TCP", "UDP", "Pipe") and a:
                 h = cls(*a[:1], loop=loop)
+            elif name in ("Poll", "TTY"):
+                h = cls(world.fd(a[0] if a else li), *a[1:2], loop=loop)
             else:
                 h = cls(loop=loop)
         except EXPECTED:
@@ -268,6 +330,8 @@ def perform(world, op):
             pass
         if isinstance(o, (_uv.Signal,)) and name == "start" and len(a) > 1:
             a[1] = SAFE_SIGNALS[hash(repr(a[1])) % len(SAFE_SIGNALS)]
+        if name == "open" and a and isinstance(a[0], int) and 0 <= a[0] <= 2:
+            a[0] = world.fd(a[0])        # never the parent's pipes
         a = sanitize(o, name, a)
         try:
             r = attr(*a)
@@ -295,6 +359,8 @@ def perform(world, op):
             del world.pool[2 + op[1] % (len(world.pool) - 2)]
     elif kind == "collect":
         gc.collect()
+    elif kind == "closefd":
+        world.close_fd(op[1])
     elif kind == "close_loop":
         lp = world.loops[op[1] % len(world.loops)]
         attempt(lp.close_all_handles)
@@ -306,7 +372,7 @@ def perform(world, op):
         a = world.args(args)
         if isinstance(o, uv.Signal):
             a = [SAFE_SIGNALS[len(a) % len(SAFE_SIGNALS)]]
-        for name in ("start", "read_start", "listen", "send"):
+        for name in ("start", "read_start", "receive_start", "listen", "send"):
             if hasattr(o, name):
                 attempt(getattr(o, name), *a)
                 break
@@ -316,9 +382,17 @@ def perform(world, op):
         _, i, which, args = op
         o = world.obj(i)
         a = world.args(args)
+        fn = None
         if isinstance(o, (uv.TCP, uv.Pipe)):
             fn = [o.connect, o.write, o.shutdown, o.bind][which]
             a = sanitize(o, fn.__name__, a)
+        elif isinstance(o, uv.UDP):
+            fn = [o.send, o.try_send, o.connect, o.bind][which]
+        elif isinstance(o, uv.TTY):
+            fn = [o.write, o.set_mode, o.read_start, o.try_write][which]
+        elif isinstance(o, uv.Poll):
+            fn = [o.start, o.stop, o.start, o.fileno][which]
+        if fn is not None:
             try:
                 r = fn(*a)
             except EXPECTED:
@@ -347,16 +421,16 @@ def _fs_path(v, choice):
 
 
 def _fs_fd(world, choice):
-    if world.fds and choice % 3:
-        return world.fds[choice % len(world.fds)]
+    if world.fs_fds and choice % 3:
+        return world.fs_fds[choice % len(world.fs_fds)]
     return NEVER_OPEN_FDS[choice % len(NEVER_OPEN_FDS)]
 
 
 def _fs_collect(world, name, result):
     if name == "open" and isinstance(result, int):
-        world.fds.append(result)
+        world.fs_fds.append(result)
     elif name == "mkstemp" and isinstance(result, tuple):
-        world.fds.append(result[0])
+        world.fs_fds.append(result[0])
     elif name == "opendir" and isinstance(result, uv.fs.Dir):
         world.dirs.append(result)
 
@@ -379,8 +453,8 @@ def fs_operation(world, op):
         elif name in ("chmod", "fchmod", "mkdir", "open") and isinstance(v, int):
             v &= 0o777 if i else v    # never a setuid bit or a mode 0 dir
         a.append(v)
-    if name == "close" and a and a[0] in world.fds:
-        world.fds.remove(a[0])         # never used again, whatever happens
+    if name == "close" and a and a[0] in world.fs_fds:
+        world.fs_fds.remove(a[0])         # never used again, whatever happens
     kwargs = {}
     if mode:
         loop = world.loops[mode % len(world.loops)]
@@ -407,12 +481,13 @@ def finish(world):
     gc.collect()
     for lp in world.loops:
         attempt(lp.close)
-    for fd in world.fds:
+    world.close_fds()
+    for fd in world.fs_fds:
         try:
             os.close(fd)
         except OSError:
             pass
-    world.fds = []
+    world.fs_fds = []
     world.dirs = []
     gc.collect()
 

@@ -97,6 +97,33 @@ def test_send_a_pipe_handle_and_use_it(loop, until, channel):
     got.close()
 
 
+def test_send_a_udp_handle_and_use_it(loop, until, channel):
+    """A UDP handle sent over IPC arrives as a uv.UDP (uv.udp registers the
+    class) bound to the same address, and receives datagrams sent to it."""
+    left, right = channel
+    udp = uv.UDP(loop=loop)
+    udp.bind((HOST, 0))
+    address = udp.sockname
+    state = receive_handles(right)
+    left.write(b"u", send_stream=udp)
+    until(lambda: state["got"])
+    assert state["types"] == [uv.UDP]
+    got = state["got"][0]
+    assert isinstance(got, uv.UDP) and got.loop is loop
+    assert got.sockname == address and got.fileno() != udp.fileno()
+    udp.close()            # the received copy works on its own
+    received = []
+    got.receive_start(on_receive=lambda u, st, addr, data, flags: received.append(data))
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        sender.sendto(b"to the received socket", (address.host, address.port))
+        until(lambda: received)
+    finally:
+        sender.close()
+    assert received == [b"to the received socket"]
+    got.close()
+
+
 def test_several_handles_queue_up(loop, until, channel):
     left, right = channel
     servers = []
