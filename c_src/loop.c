@@ -299,6 +299,10 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
         if (ctx && (r->flags & RF_PINNED))
             HPyField_Store(ctx, h_loop, &r->self, HPy_NULL);
         r->flags &= ~RF_PINNED;
+        /* work that has not started in the thread pool (a lookup, a file
+         * operation) is dropped rather than waited for; libuv refuses the
+         * others (EINVAL, EBUSY), which then complete below */
+        uv_cancel(&r->u.req);
     }
     core_run_done(core);            /* writes that went out: no Python */
     if (!uv_is_closing((uv_handle_t *)&core->wakeup)) {

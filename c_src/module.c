@@ -102,6 +102,8 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
         {"TCP", &TCP_spec, K_TCP},
         {"ShutdownRequest", &ShutdownRequest_spec, 0},
         {"ConnectRequest", &ConnectRequest_spec, 0},
+        {"GetAddrInfoRequest", &GetAddrInfoRequest_spec, 0},
+        {"GetNameInfoRequest", &GetNameInfoRequest_spec, 0},
     };
     for (int k = 0; k < K_COUNT; k++)
         HPyGlobal_Store(ctx, &g_handle_types[k], ctx->h_None);
@@ -152,6 +154,7 @@ static HPyDef *module_defines[] = {
     &mod_exec, &mod_setup, &mod_dispatch_names, &mod_version, &mod_hrtime,
     &mod_open_loops,
     &errors_error_table, &errors_strerror, &errors_err_name,
+    &dns_getaddrinfo, &dns_getnameinfo, &Request_in_flight,
     NULL
 };
 

@@ -242,3 +242,23 @@ static HPy Request_is_finished_impl(HPyContext *ctx, HPy self)
     reqb_t *r = RequestObject_AsStruct(ctx, self)->r;
     return HPyBool_FromBool(ctx, (r->flags & RF_DONE) != 0);
 }
+
+HPyDef_METH(Request_in_flight, "requests_in_flight", HPyFunc_O,
+            .doc = "requests_in_flight(native_loop) -> int: requests started and not "
+                   "completed (0 for a closed loop)")
+static HPy Request_in_flight_impl(HPyContext *ctx, HPy self, HPy loop)
+{
+    HPy type = HPyGlobal_Load(ctx, g_LoopType);
+    int ok = HPy_TypeCheck(ctx, loop, type);
+    HPy_Close(ctx, type);
+    if (!ok) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "a native uv loop is required");
+        return HPy_NULL;
+    }
+    uvcore_t *core = LoopObject_AsStruct(ctx, loop)->core;
+    long n = 0;
+    if (core != NULL && !core->closed)
+        for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
+            n++;
+    return HPyLong_FromInt64_t(ctx, n);
+}

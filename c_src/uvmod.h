@@ -343,6 +343,13 @@ extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
     Async_spec, Signal_spec, TCP_spec, ShutdownRequest_spec,
     ConnectRequest_spec;
 
+/* ---- dns.c ---- */
+extern HPyType_Spec GetAddrInfoRequest_spec, GetNameInfoRequest_spec;
+extern HPyDef dns_getaddrinfo, dns_getnameinfo;
+
+/* ---- request.c: the requests in flight of a loop (for the tests) ---- */
+extern HPyDef Request_in_flight;
+
 /* ---- small helpers ---- */
 static inline int arg_int64(HPyContext *ctx, HPy h, const char *what, int64_t *out)
 {

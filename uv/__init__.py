@@ -30,7 +30,9 @@ from .idle import Idle
 from .prepare import Prepare
 from .signal import Signal, Signals
 from .timer import Timer
-from .dns import Address, Address4, Address6, AddressFamilies
+from .dns import (Address, Address4, Address6, AddressFamilies, AddrInfo,
+                  NameInfo, SocketTypes, SocketProtocols, getaddrinfo,
+                  getnameinfo)
 from .stream import UVStream, ConnectRequest, WriteRequest, ShutdownRequest
 from .tcp import TCP, TCPFlags, TCPConnectRequest
 
