@@ -146,6 +146,7 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     INT_CONST(UV_FS) INT_CONST(UV_WORK) INT_CONST(UV_GETADDRINFO)
     INT_CONST(UV_GETNAMEINFO)
     INT_CONST(AF_INET) INT_CONST(AF_INET6) INT_CONST(AF_UNSPEC)
+    INT_CONST(UV_VERSION_HEX)
 #undef INT_CONST
     return 0;
 }
@@ -155,6 +156,7 @@ static HPyDef *module_defines[] = {
     &mod_open_loops,
     &errors_error_table, &errors_strerror, &errors_err_name,
     &dns_getaddrinfo, &dns_getnameinfo, &Request_in_flight,
+    MISC_DEFINES,
     NULL
 };
 
