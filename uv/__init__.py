@@ -23,7 +23,7 @@ from .abstract import Handle, Request, Stream
 from .handle import UVHandle
 from .request import UVRequest
 from . import async_, check, idle, prepare, signal, timer
-from . import dns, misc, stream, tcp
+from . import dns, misc, stream, tcp, secure
 from .async_ import Async
 from .check import Check
 from .idle import Idle
