@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # bench/run.sh: every benchmark of uv against its peers, in one run.
 #
-#   bash bench/run.sh [callbacks|echo|all]      (default: all)
+#   bash bench/run.sh [callbacks|echo|dns|tls|all]      (default: all)
 #
 # Uses the interpreters that tools/setup-env.sh prepared (run it first, or run
-# tools/test-all.sh once) and a separate venv with uvloop for the peers.
+# tools/test-all.sh once) and a separate venv with uvloop for the peers
+# (UV_BENCH_VENV names it; default: the cache's bench-venv).
 # callbacks: one million chained callbacks, best of 3: uv Idle and Timer on
 #   CPython and PyPy, uvloop's and asyncio's call_soon chains
 #   (../shared/bench/callbacks_peers.py).
 # echo: ../shared/bench/compare.sh at 1 KiB, 10 KiB and 100 KiB against the
 #   C server (echo_libuv.c) and uvloop's and asyncio's protocol servers, with
 #   the uv server (bench/echo_server.py) on CPython and on PyPy.
+# dns: 10,000 getaddrinfo("localhost"), 64 in flight (bench/dns.py): uv on
+#   CPython and PyPy, uvloop's and asyncio's loop.getaddrinfo; 3 rounds.
+# tls: TLS echo, 1 KiB messages, 10 connections, TLS 1.3 then 1.2:
+#   ../shared/bench/compare.sh with bench/tlsload.c (C, OpenSSL) as the load,
+#   uvloop's and asyncio's TLS protocol servers (bench/tls_echo_peers.py) and
+#   the uv.secure server (bench/tls_echo_server.py) on CPython and PyPy.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 SHARED="${UV_SHARED_DIR:-$ROOT/../shared}"
@@ -24,11 +31,11 @@ cd "$ROOT"
 [ -f uv/_uv.hpy0.so ] || "$BUILD_PY" setup.py -q build_ext --inplace
 echo "binary: $(sha256sum uv/_uv.hpy0.so)"
 
-PEERS="$CACHE/bench-venv"
+PEERS="${UV_BENCH_VENV:-$CACHE/bench-venv}"
 if [ ! -x "$PEERS/bin/python" ] || ! "$PEERS/bin/python" -c "import uvloop" 2>/dev/null; then
     "$BUILD_PY" -c "import venv; venv.create('$PEERS', with_pip=True)" 2>/dev/null ||
         "$(dirname "$BUILD_PY")/python3" -m venv "$PEERS"
-    "$PEERS/bin/pip" install -q uvloop
+    "$PEERS/bin/pip" install -q uvloop==0.23.0
 fi
 PEER_PY="$PEERS/bin/python"
 
@@ -55,5 +62,39 @@ if [ "$what" = all ] || [ "$what" = echo ]; then
     for size in 1024 10240 102400; do
         echo "##### echo, ${size}-byte messages"
         bash "$SHARED/bench/compare.sh" -c 10 -s "$size" -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
+    done
+fi
+
+if [ "$what" = all ] || [ "$what" = dns ]; then
+    echo "##### getaddrinfo(\"localhost\"), n=10000, 64 in flight (best of 3 per process, 3 rounds)"
+    for round in 1 2 3; do
+        "$BUILD_PY" bench/dns.py uv
+        [ -n "$PYPY" ] && PYTHONPATH="$PYPY_PATH" "$PYPY" bench/dns.py uv
+        "$PEER_PY" bench/dns.py uvloop
+        "$PEER_PY" bench/dns.py asyncio
+    done
+fi
+
+if [ "$what" = all ] || [ "$what" = tls ]; then
+    if ! echo '#include <openssl/ssl.h>' | cc -E - >/dev/null 2>&1 || ! command -v openssl >/dev/null; then
+        if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libssl-dev openssl
+    fi
+    TLSLOAD="${TMPDIR:-/tmp}/tlsload"
+    cc -O2 -o "$TLSLOAD" "$ROOT/bench/tlsload.c" -lssl -lcrypto
+    CERTS="$(mktemp -d "${TMPDIR:-/tmp}/uv-bench-tls.XXXXXX")"
+    trap 'rm -rf "$CERTS"' EXIT
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$CERTS/key.pem" -out "$CERTS/cert.pem" -days 2 -subj /CN=localhost \
+        -addext subjectAltName=DNS:localhost 2>/dev/null
+    C="$CERTS/cert.pem" K="$CERTS/key.pem"
+    servers=("uvloop-protocol=$PEER_PY $ROOT/bench/tls_echo_peers.py uvloop-protocol \$PORT $C $K"
+             "uv-cpython=$BUILD_PY $ROOT/bench/tls_echo_server.py \$PORT $C $K")
+    [ -n "$PYPY" ] && servers+=("uv-pypy=env PYTHONPATH=$PYPY_PATH $PYPY $ROOT/bench/tls_echo_server.py \$PORT $C $K")
+    servers+=("asyncio-protocol=$PEER_PY $ROOT/bench/tls_echo_peers.py asyncio-protocol \$PORT $C $K")
+    for version in 1.3 1.2; do
+        echo "##### TLS $version echo, 1024-byte messages, 10 connections"
+        TLSLOAD_VERSION=$version ECHOLOAD="$TLSLOAD" \
+            bash "$SHARED/bench/compare.sh" -c 10 -s 1024 -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
     done
 fi

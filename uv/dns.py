@@ -152,6 +152,20 @@ def _host(host):
     if host is None or type(host) is bytes:
         return host
     if isinstance(host, str):
+        if host.isascii():
+            # the ascii fast path of the idna codec, without its lookup
+            encoded = host.encode("ascii")
+            if len(encoded) < 64 and b"." not in encoded:
+                return encoded
+            labels = encoded.split(b".")
+            for label in labels[:-1]:
+                if not 0 < len(label) < 64:
+                    raise UnicodeError("encoding with 'idna' codec failed "
+                                       "(UnicodeError: label empty or too long)")
+            if len(labels[-1]) >= 64:
+                raise UnicodeError("encoding with 'idna' codec failed "
+                                   "(UnicodeError: label too long)")
+            return encoded
         return host.encode("idna")
     if isinstance(host, bytes):
         return bytes(host)
@@ -207,14 +221,18 @@ def _loop(loop):
     return loop
 
 
-_family = AddressFamilies.get
-_socktype = SocketTypes.get
-_protocol = SocketProtocols.get
+_family = AddressFamilies._value2member_map_.get
+_socktype = SocketTypes._value2member_map_.get
+_protocol = SocketProtocols._value2member_map_.get
+_new_tuple = tuple.__new__
 
 
 def _addrinfo_list(raw):
-    return [AddrInfo(_family(f), _socktype(t), _protocol(p), c,
-                     None if a is None else _address(a))
+    # the members of the enumerations (the plain int for a value they do
+    # not list), built without the namedtuple's Python-level __new__
+    return [_new_tuple(AddrInfo, (_family(f, f), _socktype(t, t), _protocol(p, p), c,
+                                  None if a is None else _new_tuple(
+                                      Address4 if len(a) == 2 else Address6, a)))
             for f, t, p, c, a in raw]
 
 

@@ -52,7 +52,9 @@ _ZeroReturn = ssl.SSLZeroReturnError
 _SSLError = ssl.SSLError
 
 # how much one SSLObject.read asks for (a TLS record holds at most 16 KiB)
-_READ_SIZE = 256 * 1024
+_READ_SIZE = 16384 + 1024
+
+_new = object.__new__
 
 # states
 _NEW, _HANDSHAKING, _OPEN, _FAILED, _CLOSED = range(5)
@@ -82,13 +84,13 @@ class _SecureRequest(object):
     """Base of the requests of a :class:`Secure`: ``stream``, ``loop``,
     ``finished``, ``data``; they cannot be cancelled."""
 
-    __slots__ = ("stream", "data", "_finished", "_raw")
+    #: User-specific data of any type.
+    data = None
+    _finished = False
+    _raw = None          # the stream's write or shutdown request
 
     def __init__(self, stream):
         self.stream = stream
-        self.data = None
-        self._finished = False
-        self._raw = None
 
     @property
     def loop(self):
@@ -119,8 +121,6 @@ class HandshakeRequest(_SecureRequest):
     """The TLS handshake of a :class:`Secure`: ``on_handshake(request,
     status, error)`` runs once it is done."""
 
-    __slots__ = ("on_handshake",)
-
     def __init__(self, stream, on_handshake=None):
         _SecureRequest.__init__(self, stream)
         self.on_handshake = _callback(on_handshake, "on_handshake")
@@ -135,7 +135,8 @@ class SecureWriteRequest(_SecureRequest):
     its encrypted bytes are written to the stream (``ECANCELED`` if the
     stream closed first, an error status if the handshake failed)."""
 
-    __slots__ = ("on_write", "_payload")
+    on_write = None
+    _payload = None
 
     def __init__(self, stream, payload, on_write):
         _SecureRequest.__init__(self, stream)
@@ -154,8 +155,6 @@ class SecureWriteRequest(_SecureRequest):
 class SecureShutdownRequest(_SecureRequest):
     """Shutting a :class:`Secure` down: close_notify, then the stream's own
     shutdown; ``on_shutdown(request, status)`` runs once that is done."""
-
-    __slots__ = ("on_shutdown",)
 
     def __init__(self, stream, on_shutdown=None):
         _SecureRequest.__init__(self, stream)
@@ -221,6 +220,12 @@ class Secure(object):
         self._ssl = context.wrap_bio(self._incoming, self._outgoing,
                                      server_side=bool(server_side),
                                      server_hostname=server_hostname)
+        # the hot calls go straight to the C object under ssl.SSLObject
+        # (its read/write/pending are Python methods that only forward)
+        raw = getattr(self._ssl, "_sslobj", self._ssl)
+        self._ssl_read = raw.read
+        self._ssl_write = raw.write
+        self._ssl_pending = raw.pending
         self.stream = stream
         self.context = context
         self.server_side = bool(server_side)
@@ -417,7 +422,7 @@ class Secure(object):
             self.handshake()
         elif self._state == _OPEN:
             self._raw_read_start()
-            if self._incoming.pending or self._ssl.pending():
+            if self._incoming.pending or self._ssl_pending():
                 self._receive()
 
     def read_stop(self):
@@ -442,7 +447,20 @@ class Secure(object):
             self._incoming.write(data)
             state = self._state
             if state == _OPEN:
-                if self._reading or self._shutdown is not None:
+                if self._reading:
+                    # the common case first: one whole record came
+                    try:
+                        chunk = self._ssl_read(_READ_SIZE)
+                    except _SSLError as exc:
+                        self._read_error(exc)
+                        return
+                    if chunk and not self._incoming.pending and not self._ssl_pending():
+                        self.on_read(self, _SUCCESS, chunk)
+                        if self._outgoing.pending:
+                            self._flush()
+                        return
+                    self._receive(chunk)
+                elif self._shutdown is not None:
                     self._receive()
             elif state == _HANDSHAKING:
                 self._do_handshake()
@@ -476,40 +494,52 @@ class Secure(object):
             self._reading = False
             self.on_read(self, status, b"")
 
-    def _receive(self):
-        """Decrypt what the incoming BIO holds and hand it to on_read."""
-        sslobj = self._ssl
+    def _receive(self, chunk=None):
+        """Decrypt what the incoming BIO holds and hand it to on_read
+        (*chunk*: what a read just returned, handed on first)."""
+        read = self._ssl_read
         incoming = self._incoming
         while True:
-            try:
-                chunk = sslobj.read(_READ_SIZE)
-            except _WantRead:
-                break
-            except _ZeroReturn:
-                # the peer's close_notify after ours (read() returns b''
-                # when it comes first)
-                chunk = b""
-            except _SSLError as exc:
-                self._flush()
-                self._fail(_ssl_status(exc), exc)
-                return
+            if chunk is None:
+                try:
+                    chunk = read(_READ_SIZE)
+                except _SSLError as exc:
+                    self._read_error(exc)
+                    return
             if not chunk:
-                # the peer's close_notify
-                self._close_notify_received = True
-                self._flush()
-                self._raw_read_stop()
-                if self._reading:
-                    self._reading = False
-                    self.on_read(self, _EOF, b"")
+                self._close_notify()
                 return
             if self._reading:
                 self.on_read(self, _SUCCESS, chunk)
+            chunk = None
             if self._state != _OPEN:
                 return
-            if not incoming.pending and not sslobj.pending():
+            if not incoming.pending and not self._ssl_pending():
                 break
         if self._outgoing.pending:
             self._flush()         # TLS 1.3 key updates, alerts
+
+    def _read_error(self, exc):
+        """SSLObject.read raised *exc*."""
+        if isinstance(exc, _WantRead):
+            if self._outgoing.pending:
+                self._flush()
+        elif isinstance(exc, _ZeroReturn):
+            # the peer's close_notify after ours (read() returns b'' when it
+            # comes first)
+            self._close_notify()
+        else:
+            self._flush()
+            self._fail(_ssl_status(exc), exc)
+
+    def _close_notify(self):
+        """The peer's close_notify came: the end of its data."""
+        self._close_notify_received = True
+        self._flush()
+        self._raw_read_stop()
+        if self._reading:
+            self._reading = False
+            self.on_read(self, _EOF, b"")
 
     # ---- writing ----
 
@@ -523,6 +553,24 @@ class Secure(object):
             travel over TLS)
         :raises uv.ClosedHandleError: the stream is closing or closed, or
             shutdown() was called"""
+        if (type(data) is bytes and on_write is None and send_stream is None
+                and self._state == _OPEN and self._shutdown is None):
+            # the common case, without the queue and the checks it needs
+            request = _new(SecureWriteRequest)
+            request.stream = self
+            if data:
+                try:
+                    self._ssl_write(data)
+                except _SSLError as exc:
+                    self._fail(_ssl_status(exc), exc)
+                    request._finished = True
+                    return request
+                out = self._outgoing.read()
+                if out:
+                    request._raw = self.stream.write(out)
+                    return request
+            request._finished = True
+            return request
         if send_stream is not None:
             raise ArgumentError(StatusCodes.EINVAL, "handles cannot be sent over TLS")
         payload = _bytes(data)
@@ -549,7 +597,7 @@ class Secure(object):
         request._payload = None
         try:
             if payload:
-                self._ssl.write(payload)
+                self._ssl_write(payload)
         except _SSLError as exc:
             self._fail(_ssl_status(exc), exc)
             request._finish(_EPROTO)
