@@ -533,3 +533,97 @@ def test_secure_nobody_holds_is_collected_with_its_stream(loop, until, certs):
     del sec, tcp
     collect()
     assert ref() is None
+
+
+class Dribble(object):
+    """A uv.Stream over a TCP handle that sends what it is given 7 bytes per
+    loop iteration: the peer reads TLS records in pieces."""
+
+    def __init__(self, tcp):
+        self.tcp = tcp
+        self.pieces = []
+        self.idle = uv.Idle(tcp.loop, on_idle=self._send_one)
+
+    def _send_one(self, idle):
+        if self.pieces:
+            self.tcp.write(self.pieces.pop(0))
+        else:
+            idle.stop()
+
+    def write(self, data, send_stream=None, on_write=None):
+        self.pieces.extend(data[i:i + 7] for i in range(0, len(data), 7))
+        self.idle.start()
+
+    def read_start(self, on_read=None):
+        self.tcp.read_start(lambda s, st, d: on_read(self, st, d))
+
+    def read_stop(self):
+        self.tcp.read_stop()
+
+    def shutdown(self, on_shutdown=None):
+        return self.tcp.shutdown(on_shutdown)
+
+    def close(self, on_closed=None):
+        self.idle.close()
+        self.tcp.close(on_closed and (lambda h: on_closed(self)))
+
+    loop = property(lambda self: self.tcp.loop)
+    closing = property(lambda self: self.tcp.closing)
+    closed = property(lambda self: self.tcp.closed)
+    active = property(lambda self: self.tcp.active)
+    referenced = property(lambda self: self.tcp.referenced)
+
+    def reference(self):
+        self.tcp.reference()
+
+    def dereference(self):
+        self.tcp.dereference()
+
+
+uv.Stream.register(Dribble)
+
+
+def test_records_split_across_reads(loop, until, certs):
+    """A client whose records reach the server 7 bytes at a time (a Python
+    uv.Stream under the client's Secure): the server reassembles them,
+    handshake included, and echoes; the client reads the echo whole."""
+    server = TLSServer(loop, certs.server_context())
+    tcp = uv.TCP(loop=loop)
+    state = {}
+
+    def on_connect(request, status):
+        sec = Secure(Dribble(tcp), certs.client_context(), server_hostname="localhost")
+        state["secure"] = sec
+        got = state["got"] = bytearray()
+        sec.read_start(on_read=lambda s, st, d: got.extend(d))
+        sec.write(b"".join(b"%05d" % i for i in range(2000)))
+
+    tcp.connect(server.address, on_connect=on_connect)
+    expected = b"".join(b"%05d" % i for i in range(2000))
+    until(lambda: "got" in state and len(state["got"]) == len(expected), timeout=30)
+    assert bytes(state["got"]) == expected
+    state["secure"].close()
+    server.close()
+    until(lambda: tcp.closed)
+
+
+def test_stream_not_connected(loop, until, certs):
+    """The handshake on a stream that is not connected raises the stream's
+    error at once (no callback runs); the Secure has failed for good."""
+    tcp = uv.TCP(loop=loop)
+    calls = []
+    sec = Secure(tcp, certs.client_context(), server_hostname="localhost")
+    with pytest.raises(uv.error.NotConnectedError):
+        sec.handshake(on_handshake=lambda *a: calls.append(a))
+    assert calls == [] and sec.handshake().finished
+    assert isinstance(sec.error, uv.error.NotConnectedError)
+    with pytest.raises(uv.UVError):
+        sec.write(b"x")
+    with pytest.raises(uv.UVError):
+        sec.read_start()
+    sec2 = Secure(tcp, certs.client_context(), server_hostname="localhost")
+    with pytest.raises(uv.error.NotConnectedError):
+        sec2.write(b"x", on_write=lambda *a: calls.append(a))
+    assert calls == []
+    sec.close()
+    until(lambda: tcp.closed)

@@ -350,8 +350,18 @@ class Secure(object):
                 raise ClosedHandleError()
             request = self._handshake = HandshakeRequest(self, on_handshake)
             self._state = _HANDSHAKING
-            self._raw_read_start()
-            self._do_handshake()
+            try:
+                self._raw_read_start()
+                self._do_handshake()
+            except UVError as exc:
+                # the stream refused (not connected, ...): the handshake
+                # failed, and the caller learns why from the exception
+                self._state = _FAILED
+                self.error = exc
+                self._raw_read_stop()
+                request._finished = True
+                self._cancel_pending(exc.code)
+                raise
         elif on_handshake is not None:
             request.on_handshake = _callback(on_handshake, "on_handshake")
         return request
@@ -434,8 +444,8 @@ class Secure(object):
 
     def _raw_read_start(self):
         if not self._raw_reading and not self.stream.closing:
-            self._raw_reading = True
             self.stream.read_start(self._on_raw_read)
+            self._raw_reading = True
 
     def _raw_read_stop(self):
         if self._raw_reading:
@@ -580,6 +590,8 @@ class Secure(object):
             raise ClosedHandleError()
         if self._shutdown is not None:
             raise ClosedHandleError(message="write after shutdown()")
+        if self._state == _NEW:
+            self.handshake()
         state = self._state
         if state == _FAILED:
             raise UVError(_EPROTO, "the TLS connection failed: %s" % (self.error,))
@@ -588,8 +600,6 @@ class Secure(object):
             self._send(request)
         else:
             self._pending.append(request)
-            if state == _NEW:
-                self.handshake()
         return request
 
     def _send(self, request):
@@ -636,15 +646,16 @@ class Secure(object):
             raise ClosedHandleError()
         if self._shutdown is not None:
             raise ClosedHandleError(message="shutdown() was called already")
-        request = self._shutdown = SecureShutdownRequest(self, on_shutdown)
+        request = SecureShutdownRequest(self, on_shutdown)
+        if self._state == _NEW:
+            self.handshake()
+        self._shutdown = request
         if self._state == _OPEN:
             self._start_shutdown(request)
         elif self._state == _FAILED:
-            self.stream.shutdown(on_shutdown=request._done)
+            request._raw = self.stream.shutdown(on_shutdown=request._done)
         else:
             self._pending.append(request)
-            if self._state == _NEW:
-                self.handshake()
         return request
 
     def _start_shutdown(self, request):
@@ -657,7 +668,7 @@ class Secure(object):
         self._flush()
         if not self._close_notify_received:
             self._raw_read_start()   # for the peer's close_notify
-        self.stream.shutdown(on_shutdown=request._done)
+        request._raw = self.stream.shutdown(on_shutdown=request._done)
 
     def close(self, on_closed=None):
         """Close the stream (no close_notify: call :meth:`shutdown` first
