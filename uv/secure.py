@@ -358,6 +358,7 @@ class Secure(object):
                 # failed, and the caller learns why from the exception
                 self._state = _FAILED
                 self.error = exc
+                self._reading = False
                 self._raw_read_stop()
                 request._finished = True
                 self._cancel_pending(exc.code)
