@@ -231,8 +231,9 @@ def get_total_memory():
 
 
 def get_constrained_memory():
-    """The memory limit imposed on the process (cgroups), in bytes; 0 when
-    there is none."""
+    """The memory limit imposed on the process (cgroups), in bytes, as libuv
+    reads it: 0 when it finds none, and a huge number (about 2**63) when
+    the cgroup says ``max``."""
     return _uv.misc_memory(2)
 
 
