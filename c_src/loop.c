@@ -188,6 +188,8 @@ static void core_collect_if_only_asyncs(uvcore_t *core)
 static void prepare_cb(uv_prepare_t *h)
 {
     uvcore_t *core = h->data;
+    if (core->polls)
+        poll_check_fds(core);
     core_done_nonblocking(core);
     if (poll_may_block(core))
         core_collect_if_only_asyncs(core);
@@ -203,6 +205,8 @@ static void check_cb(uv_check_t *h)
     gil_ensure(core);
     if (core->done_head)
         core_run_done(core);
+    if (core->poll_errors)
+        poll_deliver_errors(core);
 }
 
 /* ---- creation and teardown ---- */
@@ -215,6 +219,7 @@ static void core_free_memory(uvcore_t *core)
     }
     uv_mutex_destroy(&core->qlock);
     free(core->rbuf);
+    free(core->ubuf);
     free(core);
 }
 
@@ -261,6 +266,7 @@ static uvcore_t *core_new(HPyContext *ctx, int is_default, size_t rbuf_size)
     }
     core->loop->data = core;
     core->sigfd[0] = core->sigfd[1] = -1;
+    core->acache_last = -1;
     uv_async_init(core->loop, &core->wakeup, wakeup_cb);
     uv_prepare_init(core->loop, &core->prepare);
     uv_check_init(core->loop, &core->check);
@@ -285,6 +291,7 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
     bridge_t *b;
     reqb_t *r;
     core->ctx = NULL;               /* no Python from callbacks */
+    udp_acache_clear(core, ctx, h_loop);
     core_process_queue(core);
     for (b = core->blist.next; b != &core->blist; b = b->next) {
         if (ctx && b->pins) {
@@ -298,11 +305,14 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
     for (r = core->rlist.next; r != &core->rlist; r = r->next) {
         if (ctx && (r->flags & RF_PINNED))
             HPyField_Store(ctx, h_loop, &r->self, HPy_NULL);
+        if (ctx && !HPyField_IsNull(r->keep))
+            HPyField_Store(ctx, h_loop, &r->keep, HPy_NULL);
         r->flags &= ~RF_PINNED;
-        /* work that has not started in the thread pool (a lookup, a file
-         * operation) is dropped rather than waited for; libuv refuses the
-         * others (EINVAL, EBUSY), which then complete below */
-        uv_cancel(&r->u.req);
+        /* a lookup that has not started in the thread pool is dropped
+         * rather than waited for (a slow name server would hold close());
+         * file operations have effects and run to their end below */
+        if (r->kind == UV_GETADDRINFO || r->kind == UV_GETNAMEINFO)
+            uv_cancel(&r->u.req);
     }
     core_run_done(core);            /* writes that went out: no Python */
     if (!uv_is_closing((uv_handle_t *)&core->wakeup)) {
@@ -372,8 +382,12 @@ static int Loop_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
         HPy_VISIT(&b->self);
         HPy_VISIT(&b->args);
     }
-    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
+    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next) {
         HPy_VISIT(&r->self);
+        HPy_VISIT(&r->keep);
+    }
+    for (int i = 0; i < UDP_ACACHE; i++)
+        HPy_VISIT(&core->acache[i].obj);
     return 0;
 }
 
@@ -630,13 +644,25 @@ static HPy Loop_open_handles_impl(HPyContext *ctx, HPy self)
     return HPyLong_FromInt64_t(ctx, n);
 }
 
+HPyDef_METH(Loop_requests_in_flight, "requests_in_flight", HPyFunc_NOARGS,
+            .doc = "requests_in_flight() -> int: requests started and not completed")
+static HPy Loop_requests_in_flight_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 0);
+    long n = 0;
+    if (!core->closed)
+        for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
+            n++;
+    return HPyLong_FromInt64_t(ctx, n);
+}
+
 static HPyDef *Loop_defines[] = {
     &Loop_new, &Loop_traverse, &Loop_destroy,
     &Loop_run, &Loop_stop, &Loop_close, &Loop_check_closable, &Loop_wakeup,
     &Loop_signal_fd, &Loop_resume_after_signal,
     &Loop_alive, &Loop_now, &Loop_backend_fd, &Loop_backend_timeout,
     &Loop_update_time, &Loop_is_closed, &Loop_is_running, &Loop_is_default,
-    &Loop_open_handles,
+    &Loop_open_handles, &Loop_requests_in_flight,
     NULL
 };
 

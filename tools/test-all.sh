@@ -2,14 +2,28 @@
 # tools/test-all.sh: THE test command of this project.
 #
 # Runs tools/setup-env.sh, builds the HPy universal binary uv/_uv.hpy0.so ONCE
-# with the build interpreter, then runs the same test suite with that same
-# file on: CPython 3.11, PyPy 3.11, every other CPython found (3.8, 3.9, 3.10,
-# 3.12), and CPython 3.11 again in HPy debug mode (HPY=debug, -m "not threads").
-# It checks that no run rebuilt the binary, prints one summary line per run
-# and, last, "TOTAL: N passed, N failed, N skipped".
+# with the build interpreter (libuv compiled in, as by default), then runs the
+# same test suite with that same file on: CPython 3.11, PyPy 3.11, every other
+# CPython 3.8-3.12 found, and CPython 3.11 again in HPy debug mode (HPY=debug,
+# -m "not threads").  CPython 3.13 and 3.14, where hpy 0.9.0's universal
+# runtime crashes, each build the CPython-ABI binary of the same sources
+# (uv/_uv.cpython-3XY-*.so) and run the suite with it; then they run it with
+# the universal file too (UV_BINARY=universal, through the hpy runtime fixed
+# for 3.13 that tools/fixed-hpy.sh put in their venvs).  CPython 3.11 runs it
+# once more with a build that links the system libuv (UV_LIBUV=system, built
+# in a copy of the sources).  Each run says which binary the interpreter
+# loaded (file, sha256, libuv version).  It checks that no run rebuilt a
+# binary, prints one summary line per run and, last, "TOTAL: N passed, N
+# failed, N skipped".
+#
+# Last, tools/test-wheels.sh builds the sdist and the wheels (dist/), installs
+# each wheel into a fresh venv of each interpreter it is tagged for and runs
+# the suite against the installed package, and installs the sdist from
+# source into a fresh venv of every interpreter (UV_TEST_WHEELS=0 skips it).
 #
 # Exits non-zero when a run failed, errored, crashed, timed out or ran no test,
-# when the binary changed, or when the CPython 3.11 or the PyPy run is missing.
+# when a binary changed, when the CPython 3.11, 3.13, 3.14 or PyPy run is
+# missing, or when a wheel or sdist install or run failed.
 #
 # Extra arguments go to every pytest run:  bash tools/test-all.sh -k timer
 # Environment: UV_CACHE_DIR (see setup-env.sh), UV_TEST_TIMEOUT (seconds per
@@ -30,6 +44,7 @@ bash "$ROOT/tools/setup-env.sh" || { echo "test-all: setup-env.sh failed" >&2; e
 # interpreters: role, label, python, extra PYTHONPATH (written by setup-env.sh)
 BUILD_PY="" PY311="" PY311_LABEL="" PYPY="" PYPY_LABEL="" PYPY_PATH=""
 OTHERS=()      # "label<TAB>python" of the other CPythons
+CPYABI=()      # "label<TAB>python" of the CPythons that build their CPython-ABI binary
 while IFS=$'\t' read -r role label py extra; do
     case "$role" in
         build) BUILD_PY="$py" ;;
@@ -37,20 +52,40 @@ while IFS=$'\t' read -r role label py extra; do
     case "$role:$label" in
         build:cpython-3.11.*|cpython:cpython-3.11.*) PY311="$py"; PY311_LABEL="$label" ;;
         build:*|cpython:*) OTHERS+=("$label"$'\t'"$py") ;;
+        cpyabi:*) CPYABI+=("$label"$'\t'"$py") ;;
         pypy:*) PYPY="$py"; PYPY_LABEL="$label"; PYPY_PATH="$extra" ;;
     esac
 done <"$CACHE/interpreters"
 [ -n "$BUILD_PY" ] || { echo "test-all: no build interpreter in $CACHE/interpreters" >&2; exit 1; }
 
 # ---- build once -----------------------------------------------------------
+# the build's settings come from here, not from the caller's environment
+unset UV_HPY_ABI UV_LIBUV UV_BINARY
 say "build: $BUILD_PY setup.py -q build_ext --inplace"
-rm -rf build "$SO"
+rm -rf build uv/_uv.*.so
 if ! "$BUILD_PY" setup.py -q build_ext --inplace || [ ! -f "$SO" ]; then
     echo "test-all: the build failed (no $SO)" >&2
     exit 1
 fi
 sha256sum "$SO"
-SHA="$(sha256sum "$SO" | cut -d' ' -f1)"
+# the CPython-ABI binaries: one build per CPython 3.13+ (its default ABI)
+BUILT=("$SO")          # every binary built; no test run may change one
+CPYABI_READY=()        # "label<TAB>python" of those whose build worked
+BUILD_PROBLEMS=()
+for c in "${CPYABI[@]}"; do
+    label="${c%%$'\t'*}" py="${c#*$'\t'}"
+    so="$("$py" -c 'import importlib.machinery as m; print("uv/_uv" + m.EXTENSION_SUFFIXES[0])')"
+    say "build ($label, CPython-ABI): $py setup.py -q build_ext --inplace"
+    if "$py" setup.py -q build_ext --inplace && [ -f "$so" ]; then
+        sha256sum "$so"
+        BUILT+=("$so")
+        CPYABI_READY+=("$c")
+    else
+        BUILD_PROBLEMS+=("$label: the CPython-ABI build failed (no $so)")
+    fi
+done
+binaries_sha() { local f; for f in "${BUILT[@]}"; do ( cd "$ROOT" && sha256sum "$f" 2>/dev/null ) || echo "missing $f"; done; }
+SHA="$(binaries_sha)"
 SHA_NOW="$SHA"
 
 # pytest targets: "tests", unless the extra arguments name a path themselves
@@ -67,62 +102,7 @@ PROBLEMS=()    # why the whole thing fails
 T_PASSED=0 T_FAILED=0 T_SKIPPED=0
 NRUN=0
 
-# count WORD LINE: the number before WORD in a pytest summary line (0 if none)
-count() { grep -oE "[0-9]+ $1" <<<"$2" | awk '{s += $1} END {print s + 0}'; }
-
-# run_suite LABEL PYTHON PYTHONPATH ENV-ASSIGNMENT... -- PYTEST-ARGS...
-run_suite() {
-    local label="$1" py="$2" pypath="$3"; shift 3
-    local envs=()
-    while [ "$#" -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
-    shift
-    NRUN=$((NRUN + 1))
-    local log="$LOGDIR/run-$NRUN.log"
-    say "$label: ${envs[*]:+${envs[*]} }$py -m pytest -q -p no:cacheprovider ${*@Q}"
-    env -u HPY -u PYTHONHOME PYTHONPATH="$pypath" UV_TEST_HANG_LOG="$log.hang" "${envs[@]}" \
-        timeout -k 30 "$TIMEOUT" "$py" -m pytest -q -p no:cacheprovider "$@" 2>&1 | tee "$log"
-    local rc="${PIPESTATUS[0]}"
-
-    # the last pytest summary line, e.g. "== 120 passed, 2 skipped in 3.10s =="
-    local line
-    line="$(sed 's/\x1b\[[0-9;]*m//g' "$log" |
-            grep -E '^[= ]*(no tests ran|[0-9]+ [a-z]+(, [0-9]+ [a-z]+)*) in [0-9.]+s( \([0-9:]+\))?[= ]*$' |
-            tail -1 | sed -E 's/^[= ]+//; s/[= ]+$//')"
-    local p f e s xf xp
-    p=$(count passed "$line"); f=$(count failed "$line"); e=$(count 'errors?' "$line")
-    s=$(count skipped "$line"); xf=$(count xfailed "$line"); xp=$(count xpassed "$line")
-    local text="$p passed, $((f + e)) failed, $s skipped" extra=()
-    [ "$e" -gt 0 ] && extra+=("errors: $e")
-    [ "$xf" -gt 0 ] && extra+=("xfailed: $xf")
-    [ "$xp" -gt 0 ] && extra+=("xpassed: $xp")
-    [ "${#extra[@]}" -gt 0 ] && text="$text ($(IFS=,; echo "${extra[*]}" | sed 's/,/, /g'))"
-    T_PASSED=$((T_PASSED + p)); T_FAILED=$((T_FAILED + f + e)); T_SKIPPED=$((T_SKIPPED + s))
-
-    local bad=""
-    if [ -z "$line" ]; then
-        case "$rc" in
-            124|137) bad="TIMEOUT after ${TIMEOUT}s" ;;
-            *) if grep -q '^Timeout (' "$log" "$log.hang" 2>/dev/null; then
-                   bad="a test hung (faulthandler timeout), exit code $rc"
-                   echo "----- stacks of the hanging test ($label) -----"
-                   awk '/hang guard:/ {buf = ""} {buf = buf $0 "\n"} END {printf "%s", buf}' "$log.hang"
-               else
-                   bad="no pytest summary, exit code $rc (crashed or hung?)"
-               fi ;;
-        esac
-    elif [ $((p + f + e + xf + xp)) = 0 ]; then bad="ran no test (exit code $rc)"
-    elif [ $((f + e)) -gt 0 ]; then bad="$((f + e)) failed"
-    elif [ "$rc" != 0 ]; then bad="pytest exit code $rc"
-    fi
-    # no interpreter may rebuild or touch the binary; blame the run that did
-    local now; now="$(sha256sum "$SO" 2>/dev/null | cut -d' ' -f1)"
-    if [ "$now" != "$SHA_NOW" ]; then
-        bad="${bad:+$bad; }$SO was modified or removed during this run"
-        SHA_NOW="$now"
-    fi
-    [ -n "$bad" ] && { text="$text  <-- FAILED: $bad"; PROBLEMS+=("$label: $bad"); }
-    SUMMARY+=("$(printf '%-24s: %s' "$label" "$text")")
-}
+. "$ROOT/tools/suite.sh"      # run_suite
 
 ARGS=("${TARGETS[@]}" "$@")
 
@@ -139,18 +119,66 @@ fi
 for o in "${OTHERS[@]}"; do
     run_suite "${o%%$'\t'*}" "${o#*$'\t'}" "$ROOT" -- "${ARGS[@]}"
 done
+for c in "${CPYABI_READY[@]}"; do
+    run_suite "${c%%$'\t'*}" "${c#*$'\t'}" "$ROOT" -- "${ARGS[@]}"
+done
+# the same universal file on 3.13+, through hpy 0.9.0 fixed for 3.13 (setup-env)
+for c in "${CPYABI[@]}"; do
+    run_suite "${c%%$'\t'*} UV_BINARY=universal" "${c#*$'\t'}" "$ROOT" UV_BINARY=universal -- "${ARGS[@]}"
+done
+PROBLEMS+=("${BUILD_PROBLEMS[@]}")
+for m in 3.13 3.14; do
+    case " ${CPYABI[*]} " in *"cpython-$m."*) ;; *) PROBLEMS+=("no CPython $m: its run is missing") ;; esac
+done
 if [ -n "$PY311" ]; then
     # debug mode: threaded tests excluded; the conftest fails on leaked handles
     run_suite "$PY311_LABEL HPY=debug" "$PY311" "$ROOT" HPY=debug -- -m "not threads" "${ARGS[@]}"
 fi
 
+# ---- the system libuv option ----------------------------------------------
+# UV_LIBUV=system links the system libuv (pkg-config) instead of compiling
+# libuv in: built in a copy of the sources, so that uv/ keeps its binaries
+if [ -n "$PY311" ]; then
+    sysdir="$LOGDIR/system-libuv"
+    mkdir -p "$sysdir"
+    cp -r setup.py README.md c_src libuv hpysrc uv tests "$sysdir/"
+    rm -f "$sysdir"/uv/_uv.*.so
+    say "build (UV_LIBUV=system, in a copy): $BUILD_PY setup.py -q build_ext --inplace"
+    if ( cd "$sysdir" && UV_LIBUV=system "$BUILD_PY" setup.py -q build_ext --inplace ) && [ -f "$sysdir/$SO" ]; then
+        ( cd "$sysdir" && run_suite "$PY311_LABEL UV_LIBUV=system" "$PY311" "$sysdir" -- "${ARGS[@]}"
+          declare -p SUMMARY PROBLEMS T_PASSED T_FAILED T_SKIPPED NRUN >"$LOGDIR/state" )
+        . "$LOGDIR/state"
+    else
+        PROBLEMS+=("the build with UV_LIBUV=system failed")
+    fi
+fi
+
+# ---- the wheels and the sdist, installed in fresh venvs ---------------------
+if [ "${UV_TEST_WHEELS:-1}" != 0 ]; then
+    say "wheels and sdist: tools/test-wheels.sh (UV_TEST_WHEELS=0 skips this)"
+    report="$LOGDIR/wheels.report"
+    if ! UV_WHEELS_REPORT="$report" bash "$ROOT/tools/test-wheels.sh" "$@" && [ ! -s "$report" ]; then
+        PROBLEMS+=("tools/test-wheels.sh failed before its runs")
+    fi
+    if [ -s "$report" ]; then
+        while IFS=$'\t' read -r kind a b c; do
+            case "$kind" in
+                S) SUMMARY+=("$a") ;;
+                P) PROBLEMS+=("$a") ;;
+                T) T_PASSED=$((T_PASSED + a)); T_FAILED=$((T_FAILED + b)); T_SKIPPED=$((T_SKIPPED + c)) ;;
+            esac
+        done <"$report"
+    fi
+fi
+
 # ---- report ----------------------------------------------------------------
 say "summary"
 if [ "$SHA_NOW" = "$SHA" ]; then
-    echo "$SO unchanged after all runs: sha256 $SHA"
+    echo "binaries unchanged after all runs:"
+    awk '{print "  " $2 "  sha256 " $1}' <<<"$SHA"
 else
-    echo "$SO CHANGED: built $SHA, now ${SHA_NOW:-missing}"
-    PROBLEMS+=("$SO is not the binary that was built")
+    echo "binaries CHANGED: built"; echo "$SHA"; echo "now"; echo "$SHA_NOW"
+    PROBLEMS+=("a binary is not the one that was built")
 fi
 for l in "${SUMMARY[@]}"; do echo "$l"; done
 if [ "${#PROBLEMS[@]}" -gt 0 ]; then

@@ -23,7 +23,7 @@ from .abstract import Handle, Request, Stream
 from .handle import UVHandle
 from .request import UVRequest
 from . import async_, check, idle, prepare, signal, timer
-from . import dns, misc, stream, tcp, secure
+from . import dns, misc, stream, tcp, udp, poll, tty, pipe, process, secure
 from .async_ import Async
 from .check import Check
 from .idle import Idle
@@ -35,6 +35,14 @@ from .dns import (Address, Address4, Address6, AddressFamilies, AddrInfo,
                   getnameinfo)
 from .stream import UVStream, ConnectRequest, WriteRequest, ShutdownRequest
 from .tcp import TCP, TCPFlags, TCPConnectRequest
+from .udp import UDP, UDPFlags, UDPMembership, UDPSendRequest
+from .poll import Poll, PollEvent
+from .tty import TTY, TTYMode, ConsoleSize
+from .pipe import Pipe, PipeConnectRequest
+from .process import Process, ProcessFlags, CreatePipe, PIPE
+from . import fs, fs_event, fs_poll
+from .fs_event import FSEvent, FSEvents, FSEventFlags
+from .fs_poll import FSPoll
 
 _dispatch.install()
 

@@ -77,4 +77,4 @@ Request.register(UVRequest)
 def requests_in_flight(loop):
     """The number of requests of *loop* (a :class:`uv.Loop`) that were
     started and have not completed yet (0 for a closed loop)."""
-    return _uv.requests_in_flight(loop._n)
+    return loop._n.requests_in_flight()
