@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: every benchmark of uv against its peers, in one run.
 #
-#   bash bench/run.sh [callbacks|echo|udp|unix|spawn|fs|all]   (default: all)
+#   bash bench/run.sh [callbacks|echo|udp|unix|spawn|fs|dns|tls|all]   (default: all)
 #
 # Uses the interpreters that tools/setup-env.sh prepared (run it first, or run
 # tools/test-all.sh once) and a venv of its own with uvloop (from PyPI, pinned)
@@ -30,6 +30,12 @@
 #   benchmark): uv.fs reads (64 KiB, 1 MiB) and 100,000 stat() calls on
 #   CPython and PyPy, against os.read/os.stat and run_in_executor on
 #   asyncio and uvloop (FS_BENCH_MB / FS_BENCH_STATS shrink it).
+# dns: 10,000 getaddrinfo("localhost"), 64 in flight (bench/dns.py): uv on
+#   CPython and PyPy, uvloop's and asyncio's loop.getaddrinfo; 3 rounds.
+# tls: TLS echo, 1 KiB messages, 10 connections, TLS 1.3 then 1.2:
+#   ../shared/bench/compare.sh with bench/tlsload.c (C, OpenSSL) as the load,
+#   uvloop's and asyncio's TLS protocol servers (bench/tls_echo_peers.py) and
+#   the uv.secure server (bench/tls_echo_server.py) on CPython and PyPy.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 SHARED="${UV_SHARED_DIR:-$ROOT/../shared}"
@@ -132,4 +138,38 @@ if [ "$what" = all ] || [ "$what" = fs ]; then
         PYTHONPATH="$PYPY_PATH" "$PYPY" bench/fs_bench.py uv "$FS_FILE" "${FS_BENCH_STATS:-100000}"
     fi
     "$PEER_PY" bench/fs_bench.py peers "$FS_FILE" "${FS_BENCH_STATS:-100000}"
+fi
+
+if [ "$what" = all ] || [ "$what" = dns ]; then
+    echo "##### getaddrinfo(\"localhost\"), n=10000, 64 in flight (best of 3 per process, 3 rounds)"
+    for round in 1 2 3; do
+        "$BUILD_PY" bench/dns.py uv
+        [ -n "$PYPY" ] && PYTHONPATH="$PYPY_PATH" "$PYPY" bench/dns.py uv
+        "$PEER_PY" bench/dns.py uvloop
+        "$PEER_PY" bench/dns.py asyncio
+    done
+fi
+
+if [ "$what" = all ] || [ "$what" = tls ]; then
+    if ! echo '#include <openssl/ssl.h>' | cc -E - >/dev/null 2>&1 || ! command -v openssl >/dev/null; then
+        if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libssl-dev openssl
+    fi
+    TLSLOAD="${TMPDIR:-/tmp}/tlsload"
+    cc -O2 -o "$TLSLOAD" "$ROOT/bench/tlsload.c" -lssl -lcrypto
+    CERTS="$(mktemp -d "${TMPDIR:-/tmp}/uv-bench-tls.XXXXXX")"
+    trap 'rm -rf "$CERTS"' EXIT
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$CERTS/key.pem" -out "$CERTS/cert.pem" -days 2 -subj /CN=localhost \
+        -addext subjectAltName=DNS:localhost 2>/dev/null
+    C="$CERTS/cert.pem" K="$CERTS/key.pem"
+    servers=("uvloop-protocol=$PEER_PY $ROOT/bench/tls_echo_peers.py uvloop-protocol \$PORT $C $K"
+             "uv-cpython=$BUILD_PY $ROOT/bench/tls_echo_server.py \$PORT $C $K")
+    [ -n "$PYPY" ] && servers+=("uv-pypy=env PYTHONPATH=$PYPY_PATH $PYPY $ROOT/bench/tls_echo_server.py \$PORT $C $K")
+    servers+=("asyncio-protocol=$PEER_PY $ROOT/bench/tls_echo_peers.py asyncio-protocol \$PORT $C $K")
+    for version in 1.3 1.2; do
+        echo "##### TLS $version echo, 1024-byte messages, 10 connections"
+        TLSLOAD_VERSION=$version ECHOLOAD="$TLSLOAD" \
+            bash "$SHARED/bench/compare.sh" -c 10 -s 1024 -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
+    done
 fi

@@ -308,6 +308,11 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
         if (ctx && !HPyField_IsNull(r->keep))
             HPyField_Store(ctx, h_loop, &r->keep, HPy_NULL);
         r->flags &= ~RF_PINNED;
+        /* a lookup that has not started in the thread pool is dropped
+         * rather than waited for (a slow name server would hold close());
+         * file operations have effects and run to their end below */
+        if (r->kind == UV_GETADDRINFO || r->kind == UV_GETNAMEINFO)
+            uv_cancel(&r->u.req);
     }
     core_run_done(core);            /* writes that went out: no Python */
     if (!uv_is_closing((uv_handle_t *)&core->wakeup)) {

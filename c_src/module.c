@@ -109,6 +109,8 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
         {"TTY", &TTY_spec, K_TTY},
         {"ShutdownRequest", &ShutdownRequest_spec, 0},
         {"ConnectRequest", &ConnectRequest_spec, 0},
+        {"GetAddrInfoRequest", &GetAddrInfoRequest_spec, 0},
+        {"GetNameInfoRequest", &GetNameInfoRequest_spec, 0},
         {"Pipe", &Pipe_spec, K_PIPE},
         {"PipeConnectRequest", &PipeConnectRequest_spec, 0},
         {"Process", &Process_spec, K_PROCESS},
@@ -165,6 +167,7 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     INT_CONST(UV_FS) INT_CONST(UV_WORK) INT_CONST(UV_GETADDRINFO)
     INT_CONST(UV_GETNAMEINFO)
     INT_CONST(AF_INET) INT_CONST(AF_INET6) INT_CONST(AF_UNSPEC)
+    INT_CONST(UV_VERSION_HEX)
 #undef INT_CONST
     return 0;
 }
@@ -173,6 +176,8 @@ static HPyDef *module_defines[] = {
     &mod_exec, &mod_setup, &mod_dispatch_names, &mod_version, &mod_hrtime,
     &mod_open_loops, &mod_disable_stdio_inheritance,
     &errors_error_table, &errors_strerror, &errors_err_name,
+    &dns_getaddrinfo, &dns_getnameinfo,
+    MISC_DEFINES,
     &tty_reset_mode,
     &fs_call, &fs_setup, &fs_constants,
     NULL

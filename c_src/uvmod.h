@@ -447,6 +447,30 @@ extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
     FSRequest_spec, FSDir_spec, FSBuffer_spec;
 extern HPyDef tty_reset_mode;
 
+/* ---- dns.c ---- */
+extern HPyType_Spec GetAddrInfoRequest_spec, GetNameInfoRequest_spec;
+extern HPyDef dns_getaddrinfo, dns_getnameinfo;
+
+/* ---- misc.c: module functions ---- */
+extern HPyDef misc_has, misc_guess_handle, misc_kill, misc_getpid, misc_getppid,
+    misc_getpriority, misc_setpriority, misc_cpu_info,
+    misc_interface_addresses, misc_available_parallelism, misc_cpumask_size,
+    misc_loadavg, misc_uptime, misc_memory, misc_getrusage,
+    misc_gettimeofday, misc_clock_gettime, misc_hostname, misc_uname,
+    misc_get_passwd, misc_os_homedir, misc_os_tmpdir,
+    misc_get_process_title, misc_set_process_title, misc_process_title_info;
+#define MISC_DEFINES \
+    &misc_has, &misc_guess_handle, &misc_kill, &misc_getpid, \
+    &misc_getppid, &misc_getpriority, &misc_setpriority, &misc_cpu_info, \
+    &misc_interface_addresses, &misc_available_parallelism, \
+    &misc_cpumask_size, &misc_loadavg, &misc_uptime, &misc_memory, \
+    &misc_getrusage, &misc_gettimeofday, &misc_clock_gettime, \
+    &misc_hostname, &misc_uname, &misc_get_passwd, &misc_os_homedir, \
+    &misc_os_tmpdir, &misc_get_process_title, &misc_set_process_title, \
+    &misc_process_title_info
+
+/* ---- request.c: the requests in flight of a loop (for the tests) ---- */
+
 /* ---- small helpers ---- */
 static inline int arg_int64(HPyContext *ctx, HPy h, const char *what, int64_t *out)
 {

@@ -33,6 +33,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import sys
 import tempfile
 import traceback
@@ -121,10 +122,44 @@ OPERATION = st.one_of(
     st.tuples(st.just("close_loop"), st.integers(0, 3)),
     st.tuples(st.just("start"), st.integers(0, 40), ARGS),
     st.tuples(st.just("request"), st.integers(0, 40), st.integers(0, 3), ARGS),
+    st.tuples(st.just("dns"), st.integers(0, 7), ARGS),
+    st.tuples(st.just("misc"), st.integers(0, 10 ** 6), ARGS),
+    st.tuples(st.just("secure"), st.integers(0, 40), st.integers(0, 3), ARGS),
     st.tuples(st.just("closefd"), st.integers(0, 5)),
     st.tuples(st.just("fs"), st.integers(0, len(FS_FUNCTIONS) - 1),
               st.integers(0, 10 ** 6), st.integers(0, 3), ARGS),
 )
+
+# uv.misc functions the fuzzer calls with any arguments; kill and
+# setpriority get a signal/priority of their own (see perform)
+MISC_FUNCTIONS = ["hrtime", "guess_handle", "cpu_info", "interface_addresses",
+                  "loadavg", "uptime", "get_free_memory", "get_total_memory",
+                  "get_constrained_memory", "get_available_memory",
+                  "resident_set_memory", "getrusage", "getrusage_thread",
+                  "hostname", "uname", "os_homedir", "os_tmpdir", "get_passwd",
+                  "getpid", "getppid", "getpriority", "available_parallelism",
+                  "cpumask_size", "gettimeofday", "clock_gettime",
+                  "get_process_title", "set_process_title",
+                  "process_title_capacity", "has", "kill", "setpriority"]
+MISC_NATIVE = sorted(n for n in dir(_uv) if n.startswith("misc_")
+                     and n not in ("misc_kill", "misc_setpriority"))
+
+_contexts = []
+
+
+def contexts():
+    """A client context that checks nothing and a server context without a
+    certificate (its handshakes fail): made once."""
+    if not _contexts:
+        client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        client.check_hostname = False
+        client.verify_mode = ssl.CERT_NONE
+        _contexts.extend([client, ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)])
+    return _contexts
+
+
+def any_callback(*args):
+    pass
 
 
 class World(object):
@@ -401,6 +436,81 @@ def perform(world, op):
                 world.add(r)
                 if hasattr(r, "_n"):
                     world.add(r._n)
+    else:
+        perform_more(world, op)
+
+
+def numeric(flags, bits):
+    """flags with *bits* set when it is an int: the fuzzer's lookups never
+    ask a name server (none is reachable; a silent one would stall)."""
+    if isinstance(flags, int) and not isinstance(flags, bool):
+        return flags | bits
+    return flags
+
+
+def perform_more(world, op):
+    kind = op[0]
+    if kind == "dns":
+        _, which, args = op
+        a = world.args(args)
+        loop = world.loops[which % 2] if which < 6 else None
+        callback = any_callback if which % 2 else None
+        if which in (0, 1, 4, 6):
+            a = (a + [0] * 6)[:6] if len(a) < 6 else a[:6]
+            if a[0] is not None:
+                a[5] = numeric(a[5], socket.AI_NUMERICHOST)
+            fn = uv.getaddrinfo
+        else:
+            a = (a + [0] * 3)[:3]
+            a[2] = numeric(a[2], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV)
+            fn = uv.getnameinfo
+        try:
+            r = fn(*a, callback=callback, loop=loop)
+        except EXPECTED:
+            return
+        if callback is not None:
+            world.add(r)
+            world.add(r._n)
+            if which == 5:
+                attempt(r.cancel)
+    elif kind == "misc":
+        _, which, args = op
+        a = world.args(args)
+        if which % 3 == 2:
+            name = MISC_NATIVE[which % len(MISC_NATIVE)]
+            fn = getattr(_uv, name)
+        else:
+            name = MISC_FUNCTIONS[which % len(MISC_FUNCTIONS)]
+            fn = getattr(uv.misc, name)
+            if name == "kill":
+                # signal 0 only: a test of existence, whatever the pid
+                a = (a + [os.getpid()])[:1] + [0]
+            elif name == "setpriority":
+                # this process only
+                a = [0] + (a + [10])[1:2]
+        attempt(fn, *a)
+    elif kind == "secure":
+        _, i, which, args = op
+        o = world.obj(i)
+        a = world.args(args)
+        ctx = contexts()[which % 2]
+        if which == 3:
+            ctx = a[0] if a else None
+        hostname = a[1] if len(a) > 1 and which == 2 else None
+        try:
+            sec = uv.secure.Secure(o, ctx, server_side=which == 1,
+                                   server_hostname=hostname)
+        except EXPECTED:
+            return
+        world.add(sec)
+        for name in ("handshake", "read_start", "write", "shutdown"):
+            if which == ("handshake", "read_start", "write", "shutdown").index(name):
+                try:
+                    r = getattr(sec, name)(*a[2:3]) if name == "write" else \
+                        getattr(sec, name)()
+                except EXPECTED:
+                    return
+                world.add(r)
 
 
 def _fs_path(v, choice):

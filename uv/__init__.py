@@ -23,14 +23,16 @@ from .abstract import Handle, Request, Stream
 from .handle import UVHandle
 from .request import UVRequest
 from . import async_, check, idle, prepare, signal, timer
-from . import dns, stream, tcp, udp, poll, tty, pipe, process
+from . import dns, misc, stream, tcp, udp, poll, tty, pipe, process, secure
 from .async_ import Async
 from .check import Check
 from .idle import Idle
 from .prepare import Prepare
 from .signal import Signal, Signals
 from .timer import Timer
-from .dns import Address, Address4, Address6, AddressFamilies
+from .dns import (Address, Address4, Address6, AddressFamilies, AddrInfo,
+                  NameInfo, SocketTypes, SocketProtocols, getaddrinfo,
+                  getnameinfo)
 from .stream import UVStream, ConnectRequest, WriteRequest, ShutdownRequest
 from .tcp import TCP, TCPFlags, TCPConnectRequest
 from .udp import UDP, UDPFlags, UDPMembership, UDPSendRequest
