@@ -328,7 +328,7 @@ static int arg_path(HPyContext *ctx, HPy h, const char **out)
     return 0;
 }
 
-static int arg_fd(HPyContext *ctx, HPy h, uv_file *out)
+static int fs_arg_fd(HPyContext *ctx, HPy h, uv_file *out)
 {
     int64_t v;
     if (arg_int_range(ctx, h, "a file descriptor must be an int", INT32_MIN, INT32_MAX, &v) < 0)
@@ -481,10 +481,10 @@ static int parse_args(HPyContext *ctx, int op, const HPy *args, size_t nargs, fs
             || arg_int(ctx, args[1], "flags must be an int", INT32_MIN, INT32_MAX, &a->flags) < 0
             || arg_int(ctx, args[2], "mode must be an int", 0, 07777, &a->mode) < 0 ? -1 : 0;
     case UV_FS_CLOSE: case UV_FS_FSTAT: case UV_FS_FSYNC: case UV_FS_FDATASYNC:
-        return want_args(ctx, nargs, 1, "(fd)") < 0 || arg_fd(ctx, args[0], &a->fd) < 0 ? -1 : 0;
+        return want_args(ctx, nargs, 1, "(fd)") < 0 || fs_arg_fd(ctx, args[0], &a->fd) < 0 ? -1 : 0;
     case UV_FS_READ:
         if (want_args(ctx, nargs, 3, "read(fd, length, offset)") < 0
-            || arg_fd(ctx, args[0], &a->fd) < 0
+            || fs_arg_fd(ctx, args[0], &a->fd) < 0
             || arg_size(ctx, args[1], "a length must be an int", 0, &a->len) < 0
             || arg_size(ctx, args[2], "an offset must be an int", -1, &a->off) < 0)
             return -1;
@@ -494,7 +494,7 @@ static int parse_args(HPyContext *ctx, int op, const HPy *args, size_t nargs, fs
     case FS_READ_INTO: {
         int64_t start;
         if (want_args(ctx, nargs, 5, "read_into(fd, buffer, offset, start, length)") < 0
-            || arg_fd(ctx, args[0], &a->fd) < 0
+            || fs_arg_fd(ctx, args[0], &a->fd) < 0
             || arg_size(ctx, args[2], "an offset must be an int", -1, &a->off) < 0
             || arg_size(ctx, args[3], "a start must be an int", 0, &start) < 0
             || arg_size(ctx, args[4], "a length must be an int", 0, &a->len) < 0)
@@ -518,12 +518,12 @@ static int parse_args(HPyContext *ctx, int op, const HPy *args, size_t nargs, fs
     }
     case UV_FS_WRITE:
         return want_args(ctx, nargs, 3, "write(fd, data, offset)") < 0
-            || arg_fd(ctx, args[0], &a->fd) < 0
+            || fs_arg_fd(ctx, args[0], &a->fd) < 0
             || arg_size(ctx, args[2], "an offset must be an int", -1, &a->off) < 0
             || arg_data(ctx, args[1], a) < 0 ? -1 : 0;
     case UV_FS_SENDFILE:
         return want_args(ctx, nargs, 4, "sendfile(out_fd, in_fd, in_offset, length)") < 0
-            || arg_fd(ctx, args[0], &a->fd) < 0 || arg_fd(ctx, args[1], &a->fd2) < 0
+            || fs_arg_fd(ctx, args[0], &a->fd) < 0 || fs_arg_fd(ctx, args[1], &a->fd2) < 0
             || arg_size(ctx, args[2], "an offset must be an int", 0, &a->off) < 0
             || arg_size(ctx, args[3], "a length must be an int", 0, &a->len) < 0 ? -1 : 0;
     case UV_FS_STAT: case UV_FS_LSTAT: case UV_FS_UNLINK: case UV_FS_RMDIR:
@@ -532,7 +532,7 @@ static int parse_args(HPyContext *ctx, int op, const HPy *args, size_t nargs, fs
         return want_args(ctx, nargs, 1, "(path)") < 0 || arg_path(ctx, args[0], &a->path) < 0 ? -1 : 0;
     case UV_FS_FTRUNCATE:
         return want_args(ctx, nargs, 2, "ftruncate(fd, length)") < 0
-            || arg_fd(ctx, args[0], &a->fd) < 0
+            || fs_arg_fd(ctx, args[0], &a->fd) < 0
             || arg_size(ctx, args[1], "a length must be an int", 0, &a->off) < 0 ? -1 : 0;
     case UV_FS_UTIME: case UV_FS_LUTIME:
         return want_args(ctx, nargs, 3, "(path, atime, mtime)") < 0
@@ -540,7 +540,7 @@ static int parse_args(HPyContext *ctx, int op, const HPy *args, size_t nargs, fs
             || arg_time(ctx, args[1], &a->t1) < 0 || arg_time(ctx, args[2], &a->t2) < 0 ? -1 : 0;
     case UV_FS_FUTIME:
         return want_args(ctx, nargs, 3, "futime(fd, atime, mtime)") < 0
-            || arg_fd(ctx, args[0], &a->fd) < 0
+            || fs_arg_fd(ctx, args[0], &a->fd) < 0
             || arg_time(ctx, args[1], &a->t1) < 0 || arg_time(ctx, args[2], &a->t2) < 0 ? -1 : 0;
     case UV_FS_ACCESS:
         return want_args(ctx, nargs, 2, "access(path, mode)") < 0
@@ -552,7 +552,7 @@ static int parse_args(HPyContext *ctx, int op, const HPy *args, size_t nargs, fs
             || arg_int(ctx, args[1], "mode must be an int", 0, 07777, &a->mode) < 0 ? -1 : 0;
     case UV_FS_FCHMOD:
         return want_args(ctx, nargs, 2, "fchmod(fd, mode)") < 0
-            || arg_fd(ctx, args[0], &a->fd) < 0
+            || fs_arg_fd(ctx, args[0], &a->fd) < 0
             || arg_int(ctx, args[1], "mode must be an int", 0, 07777, &a->mode) < 0 ? -1 : 0;
     case UV_FS_RENAME: case UV_FS_LINK:
         return want_args(ctx, nargs, 2, "(path, new_path)") < 0
@@ -567,7 +567,7 @@ static int parse_args(HPyContext *ctx, int op, const HPy *args, size_t nargs, fs
             || arg_id(ctx, args[1], &a->uid) < 0 || arg_id(ctx, args[2], &a->gid) < 0 ? -1 : 0;
     case UV_FS_FCHOWN:
         return want_args(ctx, nargs, 3, "fchown(fd, uid, gid)") < 0
-            || arg_fd(ctx, args[0], &a->fd) < 0
+            || fs_arg_fd(ctx, args[0], &a->fd) < 0
             || arg_id(ctx, args[1], &a->uid) < 0 || arg_id(ctx, args[2], &a->gid) < 0 ? -1 : 0;
     case UV_FS_OPENDIR:
         if (want_args(ctx, nargs, 2, "opendir(path, fsdir)") < 0

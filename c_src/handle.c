@@ -8,6 +8,8 @@
  * without calling Python: directly when no thread runs the loop (we hold the
  * interpreter lock, so nobody is inside libuv for this loop), otherwise
  * through the core's close queue, which the loop thread empties. */
+#include <errno.h>
+#include <fcntl.h>
 #include "uvmod.h"
 
 static void bridge_free(bridge_t *b)
@@ -63,6 +65,19 @@ void bridge_closing(uvcore_t *core, bridge_t *b)
         break;
     case K_SIGNAL:
         signal_stopping(b);
+        break;
+    case K_POLL:
+        core->polls--;
+        if (b->kstate) {
+            b->kstate = 0;
+            core->poll_errors--;
+        }
+        break;
+    case K_TTY:
+        tty_closing(b);
+        break;
+    case K_PROCESS:
+        process_closing(b);
         break;
     }
 }
@@ -443,4 +458,31 @@ static HPy Handle_clear_pending_impl(HPyContext *ctx, HPy self)
         return HPy_NULL;
     handle_unpin(ctx, self, b, PIN_USER);
     return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* ---- file descriptor arguments ---- */
+
+int fd_open(int fd)
+{
+    if (fcntl(fd, F_GETFD) < 0)
+        return uv_translate_sys_error(errno);
+    return 0;
+}
+
+int arg_fd(HPyContext *ctx, HPy h, int *fd)
+{
+    int64_t n;
+    if (arg_int64(ctx, h, "a file descriptor must be an int", &n) < 0) {
+        if (!HPyErr_ExceptionMatches(ctx, ctx->h_OverflowError))
+            return -1;
+        HPyErr_Clear(ctx);
+        n = -1;
+    }
+    if (n < 0 || n > INT32_MAX)
+        return uv_raise_i(ctx, UV_EBADF);
+    int rc = fd_open((int)n);
+    if (rc < 0)
+        return uv_raise_i(ctx, rc);
+    *fd = (int)n;
+    return 0;
 }

@@ -205,6 +205,8 @@ static void core_collect_if_only_asyncs(uvcore_t *core)
 static void prepare_cb(uv_prepare_t *h)
 {
     uvcore_t *core = h->data;
+    if (core->polls)
+        poll_check_fds(core);
     core_done_nonblocking(core);
     if (poll_may_block(core))
         core_collect_if_only_asyncs(core);
@@ -220,6 +222,8 @@ static void check_cb(uv_check_t *h)
     gil_ensure(core);
     if (core->done_head)
         core_run_done(core);
+    if (core->poll_errors)
+        poll_deliver_errors(core);
 }
 
 /* ---- creation and teardown ---- */
@@ -232,6 +236,7 @@ static void core_free_memory(uvcore_t *core)
     }
     uv_mutex_destroy(&core->qlock);
     free(core->rbuf);
+    free(core->ubuf);
     free(core);
 }
 
@@ -278,6 +283,7 @@ static uvcore_t *core_new(HPyContext *ctx, int is_default, size_t rbuf_size)
     }
     core->loop->data = core;
     core->sigfd[0] = core->sigfd[1] = -1;
+    core->acache_last = -1;
     uv_async_init(core->loop, &core->wakeup, wakeup_cb);
     uv_prepare_init(core->loop, &core->prepare);
     uv_check_init(core->loop, &core->check);
@@ -302,6 +308,7 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
     bridge_t *b;
     reqb_t *r;
     core->ctx = NULL;               /* no Python from callbacks */
+    udp_acache_clear(core, ctx, h_loop);
     core_process_queue(core);
     for (b = core->blist.next; b != &core->blist; b = b->next) {
         if (ctx && b->pins) {
@@ -315,7 +322,14 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
     for (r = core->rlist.next; r != &core->rlist; r = r->next) {
         if (ctx && (r->flags & RF_PINNED))
             HPyField_Store(ctx, h_loop, &r->self, HPy_NULL);
+        if (ctx && !HPyField_IsNull(r->keep))
+            HPyField_Store(ctx, h_loop, &r->keep, HPy_NULL);
         r->flags &= ~RF_PINNED;
+        /* a lookup that has not started in the thread pool is dropped
+         * rather than waited for (a slow name server would hold close());
+         * file operations have effects and run to their end below */
+        if (r->kind == UV_GETADDRINFO || r->kind == UV_GETNAMEINFO)
+            uv_cancel(&r->u.req);
     }
     core_run_done(core);            /* writes that went out: no Python */
     if (!uv_is_closing((uv_handle_t *)&core->wakeup)) {
@@ -387,8 +401,12 @@ static int Loop_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
         HPy_VISIT(&b->self);
         HPy_VISIT(&b->args);
     }
-    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
+    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next) {
         HPy_VISIT(&r->self);
+        HPy_VISIT(&r->keep);
+    }
+    for (int i = 0; i < UDP_ACACHE; i++)
+        HPy_VISIT(&core->acache[i].obj);
     return 0;
 }
 
@@ -417,11 +435,36 @@ static uvcore_t *self_core(HPyContext *ctx, HPy self, int need_open)
     return core;
 }
 
+/* the dispatch helpers (and the classes udp.c makes addresses with) are
+ * loaded for the time of one run() or select() */
+static int core_load_dispatch(HPyContext *ctx, uvcore_t *core)
+{
+    for (int i = 0; i < D_COUNT; i++) {
+        core->disp[i] = HPyGlobal_Load(ctx, g_dispatch[i]);
+        if (HPy_IsNull(core->disp[i])) {
+            while (--i >= 0) {
+                HPy_Close(ctx, core->disp[i]);
+                core->disp[i] = HPy_NULL;
+            }
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void core_drop_dispatch(HPyContext *ctx, uvcore_t *core)
+{
+    for (int i = 0; i < D_COUNT; i++) {
+        HPy_Close(ctx, core->disp[i]);
+        core->disp[i] = HPy_NULL;
+    }
+}
+
 HPyDef_METH(Loop_run, "run", HPyFunc_VARARGS,
             .doc = "run(wrapper, mode) -> bool: run the loop (uv_run)")
 static HPy Loop_run_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
-    int mode, r, i;
+    int mode, r;
     HPy wrapper;
     if (!HPyArg_Parse(ctx, NULL, args, nargs, "Oi", &wrapper, &mode))
         return HPy_NULL;
@@ -432,14 +475,8 @@ static HPy Loop_run_impl(HPyContext *ctx, HPy self, const HPy *args, size_t narg
         return uv_raise(ctx, ERR_RUNNING);
     if (mode < UV_RUN_DEFAULT || mode > UV_RUN_NOWAIT)
         return uv_raise(ctx, UV_EINVAL);
-    for (i = 0; i < D_COUNT; i++) {
-        core->disp[i] = HPyGlobal_Load(ctx, g_dispatch[i]);
-        if (HPy_IsNull(core->disp[i])) {
-            while (--i >= 0)
-                HPy_Close(ctx, core->disp[i]);
-            return HPy_NULL;
-        }
-    }
+    if (core_load_dispatch(ctx, core) < 0)
+        return HPy_NULL;
     core->running = 1;
     core->run_thread = uv_thread_self();
     core->ctx = ctx;
@@ -462,10 +499,7 @@ static HPy Loop_run_impl(HPyContext *ctx, HPy self, const HPy *args, size_t narg
     core->h_loop = HPy_NULL;
     core->h_wrapper = HPy_NULL;
     core->running = 0;
-    for (i = 0; i < D_COUNT; i++) {
-        HPy_Close(ctx, core->disp[i]);
-        core->disp[i] = HPy_NULL;
-    }
+    core_drop_dispatch(ctx, core);
     if (core->fatal) {
         core->fatal = 0;
         return HPy_NULL;
@@ -500,6 +534,10 @@ static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t n
     HPy events = HPyList_New(ctx, 0);
     if (HPy_IsNull(events))
         return HPy_NULL;
+    if (core_load_dispatch(ctx, core) < 0) {
+        HPy_Close(ctx, events);
+        return HPy_NULL;
+    }
     if (timeout > 0 && !core->select_timer_open) {
         uv_timer_init(core->loop, &core->select_timer);
         core->select_timer.data = core;
@@ -542,6 +580,7 @@ static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t n
     core->h_loop = HPy_NULL;
     core->h_wrapper = HPy_NULL;
     core->running = 0;
+    core_drop_dispatch(ctx, core);
     if (core->fatal) {
         core->fatal = 0;
         HPy_Close(ctx, events);

@@ -1,5 +1,6 @@
 /* module.c: the module _uv, its types, its setup and libuv's constants. */
 #include <signal.h>
+#include <sys/socket.h>
 #include "uvmod.h"
 
 HPyGlobal g_dispatch[D_COUNT];
@@ -14,7 +15,10 @@ static const char *dispatch_names[D_COUNT] = {
     [D_MAKE_ERROR] = "make_error", [D_READ] = "read",
     [D_CONNECTION] = "connection", [D_REQUEST] = "request",
     [D_WRITE_DONE] = "write_done", [D_COLLECT] = "collect",
-    [D_FS_EVENT] = "fs_event", [D_FS_POLL] = "fs_poll",
+    [D_RECEIVE] = "receive", [D_RECEIVED] = "received",
+    [D_SEND_DONE] = "send_done", [D_POLL] = "poll",
+    [D_ADDRESS4] = "address4", [D_ADDRESS6] = "address6",
+    [D_EXIT] = "process_exit", [D_FS_EVENT] = "fs_event", [D_FS_POLL] = "fs_poll",
 };
 
 HPyDef_METH(mod_setup, "_setup", HPyFunc_O,
@@ -101,8 +105,15 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
         {"Prepare", &Prepare_spec, K_PREPARE}, {"Check", &Check_spec, K_CHECK},
         {"Async", &Async_spec, K_ASYNC}, {"Signal", &Signal_spec, K_SIGNAL},
         {"TCP", &TCP_spec, K_TCP},
+        {"UDP", &UDP_spec, K_UDP}, {"Poll", &Poll_spec, K_POLL},
+        {"TTY", &TTY_spec, K_TTY},
         {"ShutdownRequest", &ShutdownRequest_spec, 0},
         {"ConnectRequest", &ConnectRequest_spec, 0},
+        {"GetAddrInfoRequest", &GetAddrInfoRequest_spec, 0},
+        {"GetNameInfoRequest", &GetNameInfoRequest_spec, 0},
+        {"Pipe", &Pipe_spec, K_PIPE},
+        {"PipeConnectRequest", &PipeConnectRequest_spec, 0},
+        {"Process", &Process_spec, K_PROCESS},
         {"FSEvent", &FSEvent_spec, K_FSEVENT}, {"FSPoll", &FSPoll_spec, K_FSPOLL},
         {"FSRequest", &FSRequest_spec, 0}, {"FSDir", &FSDir_spec, 0},
         {"FSBuffer", &FSBuffer_spec, 0},
@@ -131,7 +142,9 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     INT_CONST(UV_READABLE) INT_CONST(UV_WRITABLE) INT_CONST(UV_DISCONNECT)
     INT_CONST(UV_PRIORITIZED)
     INT_CONST(UV_TCP_IPV6ONLY) INT_CONST(UV_UDP_IPV6ONLY) INT_CONST(UV_UDP_PARTIAL)
-    INT_CONST(UV_UDP_REUSEADDR)
+    INT_CONST(UV_UDP_REUSEADDR) INT_CONST(UV_UDP_MMSG_CHUNK)
+    INT_CONST(UV_UDP_MMSG_FREE) INT_CONST(UV_UDP_LINUX_RECVERR)
+    INT_CONST(UV_UDP_RECVMMSG) INT_CONST(UV_VERSION_HEX)
     INT_CONST(UV_JOIN_GROUP) INT_CONST(UV_LEAVE_GROUP)
     INT_CONST(UV_RENAME) INT_CONST(UV_CHANGE)
     INT_CONST(UV_FS_EVENT_WATCH_ENTRY) INT_CONST(UV_FS_EVENT_STAT)
@@ -139,6 +152,10 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     INT_CONST(UV_PROCESS_SETUID) INT_CONST(UV_PROCESS_SETGID)
     INT_CONST(UV_PROCESS_WINDOWS_VERBATIM_ARGUMENTS) INT_CONST(UV_PROCESS_DETACHED)
     INT_CONST(UV_PROCESS_WINDOWS_HIDE)
+    INT_CONST(UV_PROCESS_WINDOWS_HIDE_CONSOLE) INT_CONST(UV_PROCESS_WINDOWS_HIDE_GUI)
+    INT_CONST(UV_IGNORE) INT_CONST(UV_CREATE_PIPE) INT_CONST(UV_INHERIT_FD)
+    INT_CONST(UV_INHERIT_STREAM) INT_CONST(UV_READABLE_PIPE) INT_CONST(UV_WRITABLE_PIPE)
+    INT_CONST(AF_UNIX)
     INT_CONST(UV_TTY_MODE_NORMAL) INT_CONST(UV_TTY_MODE_RAW) INT_CONST(UV_TTY_MODE_IO)
     INT_CONST(UV_UNKNOWN_HANDLE) INT_CONST(UV_ASYNC) INT_CONST(UV_CHECK)
     INT_CONST(UV_FS_EVENT) INT_CONST(UV_FS_POLL) INT_CONST(UV_HANDLE) INT_CONST(UV_IDLE)
@@ -150,14 +167,18 @@ static int mod_exec_impl(HPyContext *ctx, HPy mod)
     INT_CONST(UV_FS) INT_CONST(UV_WORK) INT_CONST(UV_GETADDRINFO)
     INT_CONST(UV_GETNAMEINFO)
     INT_CONST(AF_INET) INT_CONST(AF_INET6) INT_CONST(AF_UNSPEC)
+    INT_CONST(UV_VERSION_HEX)
 #undef INT_CONST
     return 0;
 }
 
 static HPyDef *module_defines[] = {
     &mod_exec, &mod_setup, &mod_dispatch_names, &mod_version, &mod_hrtime,
-    &mod_open_loops,
+    &mod_open_loops, &mod_disable_stdio_inheritance,
     &errors_error_table, &errors_strerror, &errors_err_name,
+    &dns_getaddrinfo, &dns_getnameinfo,
+    MISC_DEFINES,
+    &tty_reset_mode,
     &fs_call, &fs_setup, &fs_constants,
     NULL
 };

@@ -26,6 +26,7 @@ reqb_t *reqb_alloc(uvcore_t *core, unsigned kind)
     r->core = core;
     r->kind = kind;
     r->self = HPyField_NULL;
+    r->keep = HPyField_NULL;
     r->u.req.data = r;
     return r;
 }
@@ -80,22 +81,33 @@ void reqb_complete(reqb_t *r, int status)
     HPyContext *ctx;
     HPy w = HPy_NULL;
     /* r may be freed below: what the callback needs is read first */
-    int which = r->kind == UV_WRITE ? D_WRITE_DONE : D_REQUEST;
+    int which = r->kind == UV_WRITE ? D_WRITE_DONE
+              : r->kind == UV_UDP_SEND ? D_SEND_DONE : D_REQUEST;
     gil_ensure(core);
     ctx = core->ctx;
     if (ctx && (r->flags & RF_PINNED)) {
         w = HPyField_Load(ctx, core->h_loop, r->self);
         HPyField_Store(ctx, core->h_loop, &r->self, HPy_NULL);
     }
+    if (ctx && !HPyField_IsNull(r->keep))
+        HPyField_Store(ctx, core->h_loop, &r->keep, HPy_NULL);
     r->prev->next = r->next;
     r->next->prev = r->prev;
     r->prev = r->next = NULL;
+    if (r->owner) {
+        /* completed without libuv (a pipe connect to an abstract name):
+         * the owner is still allocated, since every close callback runs
+         * the pending completions first */
+        if (r->owner->flags & BF_CLOSING)
+            status = UV_ECANCELED;
+        r->owner = NULL;
+    }
     r->flags = (r->flags & ~(RF_INFLIGHT | RF_PINNED)) | RF_DONE;
     r->status = status;
     free(r->mem);
     r->mem = NULL;
     if (r->stream)
-        stream_write_done(r);    /* writes complete in the order they started */
+        stream_write_done(r);    /* writes and sends complete in order */
     core_note_unpinned(core);
     if (!(r->flags & RF_OBJ_ALIVE))
         reqb_free(r);        /* a pinned request always has a live object */
@@ -182,7 +194,15 @@ static void done_idle_cb(uv_idle_t *h)
 
 void core_done_nonblocking(uvcore_t *core)
 {
-    if (core->done_head && !uv_is_active((uv_handle_t *)&core->done_idle)) {
+    if (core->done_head)
+        core_dont_block(core);
+}
+
+/* the internal idle handle is active until core_run_done runs: the poll of
+ * this iteration does not block */
+void core_dont_block(uvcore_t *core)
+{
+    if (!uv_is_active((uv_handle_t *)&core->done_idle)) {
         uv_idle_start(&core->done_idle, done_idle_cb);
         core->idle_active++;
     }

@@ -128,8 +128,13 @@ static HPy Stream_accept_impl(HPyContext *ctx, HPy self, HPy client)
     bridge_t *b = handle_usable(ctx, self);
     if (b == NULL)
         return HPy_NULL;
-    bridge_t *c = handle_arg(ctx, client, KINDS_STREAM,
-                             "accept needs a native stream (TCP, Pipe or TTY)");
+    /* a UDP handle is accepted only from an IPC pipe (a handle it received) */
+    unsigned kinds = KINDS_STREAM;
+    if (b->kind == K_PIPE && b->u.pipe.ipc)
+        kinds |= KIND_BIT(K_UDP);
+    bridge_t *c = handle_arg(ctx, client, kinds,
+                             "accept needs a native stream (TCP, Pipe or TTY), or UDP "
+                             "from an IPC pipe");
     if (c == NULL)
         return HPy_NULL;
     if (c->core != b->core) {
@@ -172,18 +177,9 @@ static HPy Stream_write_queue_size_impl(HPyContext *ctx, HPy self)
 
 /* ---- data to uv_buf_t ---- */
 
-#define NBUFS_STATIC 16
+/* bufset_t (uvmod.h): the buffers of a write or a UDP send */
 
-typedef struct {
-    uv_buf_t *bufs;
-    HPy *items;
-    size_t n;
-    size_t total;
-    uv_buf_t sbufs[NBUFS_STATIC];
-    HPy sitems[NBUFS_STATIC];
-} bufset_t;
-
-static void bufset_release(HPyContext *ctx, bufset_t *bs)
+void bufset_release(HPyContext *ctx, bufset_t *bs)
 {
     for (size_t i = 0; i < bs->n; i++)
         HPy_Close(ctx, bs->items[i]);
@@ -195,7 +191,7 @@ static void bufset_release(HPyContext *ctx, bufset_t *bs)
 }
 
 /* data: bytes, or a list/tuple of bytes (uv/stream.py converts the rest) */
-static int bufset_init(HPyContext *ctx, bufset_t *bs, HPy data)
+int bufset_init(HPyContext *ctx, bufset_t *bs, HPy data)
 {
     bs->bufs = bs->sbufs;
     bs->items = bs->sitems;
@@ -248,7 +244,7 @@ static int bufset_init(HPyContext *ctx, bufset_t *bs, HPy data)
 }
 
 /* copy what follows the first `skip` bytes into one malloc'd block */
-static char *bufset_copy_from(bufset_t *bs, size_t skip, size_t *len)
+char *bufset_copy_from(bufset_t *bs, size_t skip, size_t *len)
 {
     size_t rest = bs->total - skip, off = 0;
     char *mem = malloc(rest ? rest : 1);
@@ -268,6 +264,19 @@ static char *bufset_copy_from(bufset_t *bs, size_t skip, size_t *len)
     return mem;
 }
 
+/* uv_try_write; a terminal libuv writes to with blocking writes (tty.c)
+ * may block: the interpreter lock is released around it (the buffers are
+ * held by the caller's handles, libuv touches no loop state there) */
+static int stream_try_write(HPyContext *ctx, bridge_t *b, uv_buf_t *bufs, unsigned int n)
+{
+    if (b->kind != K_TTY || b->kstate != TTY_BLOCKING_WRITES)
+        return uv_try_write(&b->u.stream, bufs, n);
+    HPyThreadState ts = HPy_LeavePythonExecution(ctx);
+    int rc = uv_try_write(&b->u.stream, bufs, n);
+    HPy_ReenterPythonExecution(ctx, ts);
+    return rc;
+}
+
 HPyDef_METH(Stream_try_write, "try_write", HPyFunc_O,
             .doc = "try_write(data) -> bytes written now (0 if none could be)")
 static HPy Stream_try_write_impl(HPyContext *ctx, HPy self, HPy data)
@@ -276,7 +285,7 @@ static HPy Stream_try_write_impl(HPyContext *ctx, HPy self, HPy data)
     bridge_t *b = handle_usable(ctx, self);
     if (b == NULL || bufset_init(ctx, &bs, data) < 0)
         return HPy_NULL;
-    int n = bs.total ? uv_try_write(&b->u.stream, bs.bufs, (unsigned int)bs.n) : 0;
+    int n = bs.total ? stream_try_write(ctx, b, bs.bufs, (unsigned int)bs.n) : 0;
     bufset_release(ctx, &bs);
     if (n == UV_EAGAIN)
         n = 0;
@@ -311,7 +320,7 @@ void stream_free_queue(bridge_t *b)
 }
 
 /* room for one more write in the ring; -1 when out of memory */
-static int stream_queue_reserve(bridge_t *b)
+int bridge_queue_reserve(bridge_t *b)
 {
     size_t n = (size_t)(b->wseq - b->wdone);
     if (n < b->wq_cap)
@@ -367,13 +376,19 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
     }
     if (bufset_init(ctx, &bs, args[0]) < 0)
         return HPy_NULL;
-    reqb_t *r = stream_queue_reserve(b) < 0 ? NULL : reqb_alloc(b->core, UV_WRITE);
+    if (send != NULL && bs.total == 0) {
+        /* the kernel drops a handle sent with no data on a stream socket */
+        bufset_release(ctx, &bs);
+        HPyErr_SetString(ctx, ctx->h_ValueError, "sending a handle needs at least one byte of data");
+        return HPy_NULL;
+    }
+    reqb_t *r = bridge_queue_reserve(b) < 0 ? NULL : reqb_alloc(b->core, UV_WRITE);
     if (r == NULL) {
         bufset_release(ctx, &bs);
         return HPyErr_NoMemory(ctx);
     }
     if (send == NULL && bs.total > 0) {
-        written = uv_try_write(&b->u.stream, bs.bufs, (unsigned int)bs.n);
+        written = stream_try_write(ctx, b, bs.bufs, (unsigned int)bs.n);
         if (written < 0)
             written = 0;          /* EAGAIN, or an error uv_write reports */
     }
@@ -386,8 +401,16 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
             return HPyErr_NoMemory(ctx);
         }
         uv_buf_t buf = buf_make(r->mem, len);
-        rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
-                       send ? &send->u.stream : NULL, write_cb);
+        if (b->kind == K_TTY && b->kstate == TTY_BLOCKING_WRITES) {
+            /* libuv writes all of it before uv_write2 returns */
+            HPyThreadState ts = HPy_LeavePythonExecution(ctx);
+            rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
+                           send ? &send->u.stream : NULL, write_cb);
+            HPy_ReenterPythonExecution(ctx, ts);
+        } else {
+            rc = uv_write2(&r->u.write, &b->u.stream, &buf, 1,
+                           send ? &send->u.stream : NULL, write_cb);
+        }
         if (rc < 0) {
             bufset_release(ctx, &bs);
             free(r->mem);
@@ -398,14 +421,26 @@ static HPy Stream_write_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
         reqb_complete_later(r, 0);   /* all of it went out at once */
     }
     bufset_release(ctx, &bs);
+    return bridge_queue_push(ctx, self, b, r, req, send ? args[1] : HPy_NULL);
+}
+
+/* r (room reserved with bridge_queue_reserve) is the bridge's next write or
+ * send: its number, as an int */
+HPy bridge_queue_push(HPyContext *ctx, HPy self, bridge_t *b, reqb_t *r, HPy req,
+                      HPy keep)
+{
     r->stream = b;
     r->seq = ++b->wseq;
     b->wq[(b->wq_head + (size_t)(r->seq - b->wdone - 1)) % b->wq_cap] = r;
-    if (HPy_IsNull(req)) {
+    if (HPy_IsNull(req) && HPy_IsNull(keep)) {
         reqb_start(ctx, HPy_NULL, r, HPy_NULL);
     } else {
         HPy loop = handle_loop(ctx, self);
         reqb_start(ctx, loop, r, req);
+        /* libuv reads the sent handle when the write goes out, which may be
+         * later: its native object (and so its bridge) lives until then */
+        if (!HPy_IsNull(keep))
+            HPyField_Store(ctx, loop, &r->keep, keep);
         HPy_Close(ctx, loop);
     }
     return HPyLong_FromUInt64_t(ctx, r->seq);

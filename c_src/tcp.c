@@ -9,26 +9,88 @@
 
 /* ---- addresses ---- */
 
-int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage *ss)
+/* A dotted-quad IPv4 address ("127.0.0.1": four decimal numbers of at most
+ * three digits, 0-255, no leading zeros) into *out (network order); 0, or
+ * -1 for anything else (which uv_ip4_addr / uv_ip6_addr then look at).
+ * Every datagram sent to an address parses one: libuv's parser costs ten
+ * times more. */
+static int parse_ipv4(const char *s, struct in_addr *out)
 {
-    int64_t port, flowinfo, scope_id;
+    uint32_t addr = 0;
+    for (int part = 0; part < 4; part++) {
+        unsigned v = 0, digits = 0;
+        while (*s >= '0' && *s <= '9') {
+            if (digits == 1 && v == 0)
+                return -1;            /* a leading zero (inet_pton refuses it) */
+            v = v * 10 + (unsigned)(*s++ - '0');
+            if (++digits > 3 || v > 255)
+                return -1;
+        }
+        if (digits == 0)
+            return -1;
+        addr = (addr << 8) | v;
+        if (part < 3 && *s++ != '.')
+            return -1;
+    }
+    if (*s != '\0')
+        return -1;
+    out->s_addr = htonl(addr);
+    return 0;
+}
+
+/* "a.b.c.d" of an IPv4 address into buf (at least 16 bytes); its length */
+static size_t format_ipv4(const struct in_addr *in, char *buf)
+{
+    const unsigned char *b = (const unsigned char *)&in->s_addr;
+    char *p = buf;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = b[i];
+        if (v >= 100) {
+            *p++ = (char)('0' + v / 100);
+            v %= 100;
+            *p++ = (char)('0' + v / 10);
+            *p++ = (char)('0' + v % 10);
+        } else if (v >= 10) {
+            *p++ = (char)('0' + v / 10);
+            *p++ = (char)('0' + v % 10);
+        } else {
+            *p++ = (char)('0' + v);
+        }
+        if (i < 3)
+            *p++ = '.';
+    }
+    *p = '\0';
+    return (size_t)(p - buf);
+}
+
+/* host (a str) and the numbers, checked: TypeError / ArgumentError */
+static int sockaddr_fill(HPyContext *ctx, HPy h_host, int64_t port, int64_t flowinfo,
+                         int64_t scope_id, struct sockaddr_storage *ss)
+{
     HPy_ssize_t len;
-    if (!HPyUnicode_Check(ctx, args[0])) {
+    if (!HPyUnicode_Check(ctx, h_host)) {
         HPyErr_SetString(ctx, ctx->h_TypeError, "the host must be a str");
         return -1;
     }
-    const char *host = HPyUnicode_AsUTF8AndSize(ctx, args[0], &len);
-    if (host == NULL)
-        return -1;
-    if (arg_int64(ctx, args[1], "the port must be an int", &port) < 0
-        || arg_int64(ctx, args[2], "flowinfo must be an int", &flowinfo) < 0
-        || arg_int64(ctx, args[3], "scope_id must be an int", &scope_id) < 0)
-        return -1;
+    const char *host = HPyUnicode_AsUTF8AndSize(ctx, h_host, &len);
+    if (host == NULL) {
+        /* a lone surrogate: not a numeric address either */
+        if (!HPyErr_ExceptionMatches(ctx, ctx->h_UnicodeEncodeError))
+            return -1;
+        HPyErr_Clear(ctx);
+        return uv_raise_i(ctx, UV_EINVAL);
+    }
     if (port < 0 || port > 65535 || flowinfo < 0 || flowinfo > UINT32_MAX
         || scope_id < 0 || scope_id > UINT32_MAX || (size_t)len != strlen(host))
         return uv_raise_i(ctx, UV_EINVAL);
-    memset(ss, 0, sizeof(*ss));
-    if (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0)
+    memset(ss, 0, sizeof(struct sockaddr_in6));
+    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+    if (parse_ipv4(host, &sin->sin_addr) == 0) {
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons((uint16_t)port);
+        return 0;
+    }
+    if (uv_ip4_addr(host, (int)port, sin) == 0)
         return 0;
     struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
     if (uv_ip6_addr(host, (int)port, sin6) == 0) {
@@ -40,6 +102,58 @@ int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage
     return uv_raise_i(ctx, UV_EINVAL);
 }
 
+int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage *ss)
+{
+    int64_t port, flowinfo, scope_id;
+    if (!HPyUnicode_Check(ctx, args[0])) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "the host must be a str");
+        return -1;
+    }
+    if (arg_int64(ctx, args[1], "the port must be an int", &port) < 0
+        || arg_int64(ctx, args[2], "flowinfo must be an int", &flowinfo) < 0
+        || arg_int64(ctx, args[3], "scope_id must be an int", &scope_id) < 0)
+        return -1;
+    return sockaddr_fill(ctx, args[0], port, flowinfo, scope_id, ss);
+}
+
+int sockaddr_from_tuple(HPyContext *ctx, HPy addr, struct sockaddr_storage *ss)
+{
+    static const char *what = "an address is a (host, port) or "
+                              "(host, port, flowinfo, scope_id) tuple";
+    HPy items[4] = {HPy_NULL, HPy_NULL, HPy_NULL, HPy_NULL};
+    int64_t num[4] = {0, 0, 0, 0};
+    int rc = -1;
+    if (!HPyTuple_Check(ctx, addr) && !HPyList_Check(ctx, addr)) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, what);
+        return -1;
+    }
+    HPy_ssize_t n = HPy_Length(ctx, addr);
+    if (n != 2 && n != 4) {
+        if (n >= 0)
+            HPyErr_SetString(ctx, ctx->h_TypeError, what);
+        return -1;
+    }
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        items[i] = HPy_GetItem_i(ctx, addr, i);
+        if (HPy_IsNull(items[i]))
+            goto out;
+    }
+    if (!HPyUnicode_Check(ctx, items[0])) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "the host must be a str");
+        goto out;
+    }
+    if (arg_int64(ctx, items[1], "the port must be an int", &num[1]) < 0)
+        goto out;
+    if (n == 4 && (arg_int64(ctx, items[2], "flowinfo must be an int", &num[2]) < 0
+                   || arg_int64(ctx, items[3], "scope_id must be an int", &num[3]) < 0))
+        goto out;
+    rc = sockaddr_fill(ctx, items[0], num[1], num[2], num[3], ss);
+out:
+    for (int i = 0; i < 4; i++)
+        HPy_Close(ctx, items[i]);
+    return rc;
+}
+
 HPy sockaddr_to_tuple(HPyContext *ctx, const struct sockaddr *sa)
 {
     char host[INET6_ADDRSTRLEN + 1] = {0};
@@ -47,7 +161,7 @@ HPy sockaddr_to_tuple(HPyContext *ctx, const struct sockaddr *sa)
     int n;
     if (sa->sa_family == AF_INET) {
         const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-        uv_ip4_name(sin, host, sizeof(host));
+        format_ipv4(&sin->sin_addr, host);
         items[0] = HPyUnicode_FromString(ctx, host);
         items[1] = HPyLong_FromInt32_t(ctx, ntohs(sin->sin_port));
         n = 2;

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <uv.h>
 #include "hpy.h"
 
@@ -86,6 +87,8 @@ enum {
     BF_QUEUED    = 1u << 3,  /* in the core's close queue */
 };
 
+#define UDP_ACACHE 16     /* peers whose addresses a loop keeps */
+
 typedef struct uvcore_s uvcore_t;
 typedef struct bridge_s bridge_t;
 typedef struct reqb_s reqb_t;
@@ -100,11 +103,15 @@ struct bridge_s {
     unsigned kind;
     unsigned flags;
     unsigned pins;
-    uint64_t wseq, wdone;    /* writes started / completed (in order) */
+    uint64_t wseq, wdone;    /* writes / UDP sends started, completed (in order) */
     /* the writes in flight, oldest first, in a ring: their numbers are
      * wdone+1 .. wseq, so write n is at (wq_head + n - wdone - 1) % wq_cap */
     reqb_t **wq;
     size_t wq_cap, wq_head;
+    int kstate;              /* per kind: Poll: an error found by
+                              * poll_check_fds, for the check phase to
+                              * deliver (0: none); UDP: UDP_NOT_IP; TTY:
+                              * TTY_BLOCKING_WRITES */
 };
 
 struct reqb_s {
@@ -117,6 +124,11 @@ struct reqb_s {
     size_t memlen;
     reqb_t *dnext;           /* the core's list of completed requests */
     bridge_t *stream;        /* a write's stream (valid until it completes) */
+    bridge_t *owner;         /* completed without libuv: ECANCELED if this
+                              * handle was closed before the completion ran */
+    HPyField keep;           /* what libuv uses until the completion (the
+                              * native handle a write sends over IPC); owner:
+                              * the loop object */
     uint64_t seq;            /* a write's number on its stream */
     int status;              /* status of its completion */
     union uv_any_req u;      /* last: only the part its type needs is allocated */
@@ -130,7 +142,9 @@ enum {
     D_IDLE, D_PREPARE, D_CHECK, D_TIMEOUT, D_WAKEUP, D_SIGNAL, D_CLOSED,
     D_LATER, D_ERROR, D_MAKE_ERROR,
     D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE, D_COLLECT,
-    D_FS_EVENT, D_FS_POLL,
+    D_RECEIVE, D_RECEIVED, D_SEND_DONE, D_POLL,
+    D_ADDRESS4, D_ADDRESS6,      /* uv.Address4 / uv.Address6 (the classes) */
+    D_EXIT, D_FS_EVENT, D_FS_POLL,
     D_COUNT
 };
 
@@ -192,6 +206,22 @@ struct uvcore_s {
     HPy events;
     uv_timer_t select_timer;   /* bounds the wait of select(timeout) */
     int select_timer_open;
+    /* the receive buffer of UDP handles that use recvmmsg (UDP_MMSG_BUF
+     * bytes: libuv reads one datagram per 64 KiB of it) */
+    char *ubuf;
+    /* open Poll handles, and those whose fd was found closed (poll.c) */
+    int polls;
+    int poll_errors;
+    /* the Address4/Address6 objects of the last UDP peers (udp.c): a peer
+     * that sends again gets the same object, and a send to the object
+     * received last needs no parsing.  The objects are held with the loop
+     * object as owner (traversed like the bridges' fields). */
+    struct {
+        struct sockaddr_in6 key;   /* normalized: family, port, address */
+        HPyField obj;
+    } acache[UDP_ACACHE];
+    unsigned acache_next;          /* the slot replaced next */
+    int acache_last;               /* the slot handed out last, -1: none */
 };
 
 /* the native objects */
@@ -289,6 +319,13 @@ void bridge_closing(uvcore_t *core, bridge_t *b);
  * that nobody holds (see uvcore_s.asyncs) */
 static inline void core_note_unpinned(uvcore_t *core) { core->unpinned = 1; }
 
+/* 0 if fd is an open file descriptor, else the libuv status (UV_EBADF) */
+int fd_open(int fd);
+/* a file descriptor argument that is open: TypeError for a non-int,
+ * BadFileDescriptorError (EBADF) for a negative or huge one and for one
+ * that is not open */
+int arg_fd(HPyContext *ctx, HPy h, int *fd);
+
 /* ---- request.c ---- */
 extern HPyDef Request_cancel, Request_is_finished, Request_traverse,
     Request_destroy;
@@ -342,6 +379,57 @@ void stream_free_queue(bridge_t *b);
 int sockaddr_from_args(HPyContext *ctx, const HPy *args, struct sockaddr_storage *ss);
 HPy sockaddr_to_tuple(HPyContext *ctx, const struct sockaddr *sa);
 
+/* the memory of a write or UDP send (bufset_t: data as uv_buf_t's) */
+#define NBUFS_STATIC 16
+typedef struct {
+    uv_buf_t *bufs;
+    HPy *items;
+    size_t n;
+    size_t total;
+    uv_buf_t sbufs[NBUFS_STATIC];
+    HPy sitems[NBUFS_STATIC];
+} bufset_t;
+/* data: bytes, or a list/tuple of bytes; -1 + TypeError otherwise */
+int bufset_init(HPyContext *ctx, bufset_t *bs, HPy data);
+void bufset_release(HPyContext *ctx, bufset_t *bs);
+/* what follows the first `skip` bytes, in one malloc'd block (NULL: no memory) */
+char *bufset_copy_from(bufset_t *bs, size_t skip, size_t *len);
+/* writes and UDP sends of a bridge complete in order: room for one more in
+ * its ring (-1: no memory), and r started as the next one (pinned to req
+ * unless req is HPy_NULL; keep, unless HPy_NULL, lives until r completes:
+ * the native handle a write sends over IPC) */
+int bridge_queue_reserve(bridge_t *b);
+HPy bridge_queue_push(HPyContext *ctx, HPy self, bridge_t *b, reqb_t *r, HPy req,
+                      HPy keep);
+/* an address: a (host, port) or (host, port, flowinfo, scope_id) tuple */
+int sockaddr_from_tuple(HPyContext *ctx, HPy addr, struct sockaddr_storage *ss);
+
+/* ---- udp.c ---- */
+#define UDP_MMSG_BUF (20 * 65536)
+#define UDP_NOT_IP 1     /* kstate: opened on a socket that is not IPv4/IPv6 */
+/* forget the loop's cached peer addresses (Loop.close; ctx may be NULL) */
+void udp_acache_clear(uvcore_t *core, HPyContext *ctx, HPy h_loop);
+
+/* ---- poll.c ---- */
+/* before the poll: stop the started Poll handles whose fd is closed or
+ * cannot be watched (libuv would abort in epoll_ctl) and remember the
+ * error; after the poll (check phase) their callbacks get it */
+void poll_check_fds(uvcore_t *core);
+void poll_deliver_errors(uvcore_t *core);
+/* the poll of this iteration must not block (an internal idle handle) */
+void core_dont_block(uvcore_t *core);
+
+/* ---- tty.c ---- */
+#define TTY_BLOCKING_WRITES 2   /* kstate: libuv writes to the terminal blocking */
+/* a TTY handle is closed: its terminal gets back the mode it had before
+ * set_mode() */
+void tty_closing(bridge_t *b);
+/* ---- process.c ---- */
+/* a process handle is being closed: a child still running is reaped by a
+ * thread of its own (libuv no longer waits for it) */
+void process_closing(bridge_t *b);
+extern HPyDef mod_disable_stdio_inheritance;
+
 /* ---- signal.c ---- */
 /* a signal handle stops watching signum: put back the process's own
  * disposition of it once no uv signal handle of any loop watches it */
@@ -362,8 +450,34 @@ const char *fs_path_arg(HPyContext *ctx, HPy h);
 /* ---- per-kind types ---- */
 extern HPyType_Spec Timer_spec, Idle_spec, Prepare_spec, Check_spec,
     Async_spec, Signal_spec, TCP_spec, ShutdownRequest_spec,
-    ConnectRequest_spec, FSEvent_spec, FSPoll_spec, FSRequest_spec, FSDir_spec,
-    FSBuffer_spec;
+    ConnectRequest_spec, UDP_spec, Poll_spec, TTY_spec, Pipe_spec,
+    PipeConnectRequest_spec, Process_spec, FSEvent_spec, FSPoll_spec,
+    FSRequest_spec, FSDir_spec, FSBuffer_spec;
+extern HPyDef tty_reset_mode;
+
+/* ---- dns.c ---- */
+extern HPyType_Spec GetAddrInfoRequest_spec, GetNameInfoRequest_spec;
+extern HPyDef dns_getaddrinfo, dns_getnameinfo;
+
+/* ---- misc.c: module functions ---- */
+extern HPyDef misc_has, misc_guess_handle, misc_kill, misc_getpid, misc_getppid,
+    misc_getpriority, misc_setpriority, misc_cpu_info,
+    misc_interface_addresses, misc_available_parallelism, misc_cpumask_size,
+    misc_loadavg, misc_uptime, misc_memory, misc_getrusage,
+    misc_gettimeofday, misc_clock_gettime, misc_hostname, misc_uname,
+    misc_get_passwd, misc_os_homedir, misc_os_tmpdir,
+    misc_get_process_title, misc_set_process_title, misc_process_title_info;
+#define MISC_DEFINES \
+    &misc_has, &misc_guess_handle, &misc_kill, &misc_getpid, \
+    &misc_getppid, &misc_getpriority, &misc_setpriority, &misc_cpu_info, \
+    &misc_interface_addresses, &misc_available_parallelism, \
+    &misc_cpumask_size, &misc_loadavg, &misc_uptime, &misc_memory, \
+    &misc_getrusage, &misc_gettimeofday, &misc_clock_gettime, \
+    &misc_hostname, &misc_uname, &misc_get_passwd, &misc_os_homedir, \
+    &misc_os_tmpdir, &misc_get_process_title, &misc_set_process_title, \
+    &misc_process_title_info
+
+/* ---- request.c: the requests in flight of a loop (for the tests) ---- */
 
 /* ---- small helpers ---- */
 static inline int arg_int64(HPyContext *ctx, HPy h, const char *what, int64_t *out)

@@ -23,16 +23,23 @@ from .abstract import Handle, Request, Stream
 from .handle import UVHandle
 from .request import UVRequest
 from . import async_, check, idle, prepare, signal, timer
-from . import dns, stream, tcp
+from . import dns, misc, stream, tcp, udp, poll, tty, pipe, process, secure
 from .async_ import Async
 from .check import Check
 from .idle import Idle
 from .prepare import Prepare
 from .signal import Signal, Signals
 from .timer import Timer
-from .dns import Address, Address4, Address6, AddressFamilies
+from .dns import (Address, Address4, Address6, AddressFamilies, AddrInfo,
+                  NameInfo, SocketTypes, SocketProtocols, getaddrinfo,
+                  getnameinfo)
 from .stream import UVStream, ConnectRequest, WriteRequest, ShutdownRequest
 from .tcp import TCP, TCPFlags, TCPConnectRequest
+from .udp import UDP, UDPFlags, UDPMembership, UDPSendRequest
+from .poll import Poll, PollEvent
+from .tty import TTY, TTYMode, ConsoleSize
+from .pipe import Pipe, PipeConnectRequest
+from .process import Process, ProcessFlags, CreatePipe, PIPE
 from . import fs, fs_event, fs_poll
 from .fs_event import FSEvent, FSEvents, FSEventFlags
 from .fs_poll import FSPoll

@@ -12,10 +12,16 @@ kept as small as possible: they run for every callback.
 """
 from ._loader import _uv
 from .common import collect_garbage
+from .dns import Address4 as _Address4, Address6 as _Address6
 from .error import StatusCodes, _make_error
+from .poll import PollEvent
+from .udp import UDPFlags
 
 _status = StatusCodes.get
 _SUCCESS = StatusCodes.SUCCESS
+_udp_flags = UDPFlags.get
+_poll_events = PollEvent.get
+_PARTIAL = UDPFlags.PARTIAL
 
 
 def idle(handle):
@@ -115,6 +121,73 @@ def request(req, status):
 def write_done(req, status):
     try:
         req._on_write(req, _status(status) if status else _SUCCESS)
+    except BaseException as exc:
+        return exc
+
+
+def send_done(req, status):
+    try:
+        req._on_send(req, _status(status) if status else _SUCCESS)
+    except BaseException as exc:
+        return exc
+
+
+# the classes the native layer makes the addresses of UDP peers with
+address4 = _Address4
+address6 = _Address6
+
+
+def receive(udp, status, address, data, flags):
+    try:
+        if udp._allocator is not None and data:
+            data, flags = _receive_custom(udp, data, flags)
+        udp.on_receive(udp, _status(status) if status else _SUCCESS, address, data,
+                       _udp_flags(flags) if flags else 0)
+    except BaseException as exc:
+        return exc
+
+
+def received(udp, address, data):
+    """A datagram received whole (receive() has the error and truncated
+    cases)."""
+    try:
+        if udp._allocator is not None and data:
+            data, flags = _receive_custom(udp, data, 0)
+            udp.on_receive(udp, _SUCCESS, address, data, _udp_flags(flags) if flags else 0)
+        else:
+            udp.on_receive(udp, _SUCCESS, address, data, 0)
+    except BaseException as exc:
+        return exc
+
+
+def _receive_custom(udp, data, flags):
+    """A datagram through the handle's own allocator (see _read_custom): one
+    buffer per datagram; a buffer too small truncates it (PARTIAL)."""
+    allocator = udp._allocator
+    total = len(data)
+    buffer = allocator.allocate(udp, total)
+    view = memoryview(buffer).cast("B")
+    n = min(len(view), total)
+    if n <= 0:
+        raise ValueError("%r.allocate() returned an empty buffer" % (allocator,))
+    view[:n] = data[:n]
+    view.release()
+    if n < total:
+        flags |= _PARTIAL
+    return allocator.finalize(udp, n, buffer), flags
+
+
+def poll(handle, status, events):
+    try:
+        handle.on_event(handle, _status(status) if status else _SUCCESS,
+                        _poll_events(events))
+    except BaseException as exc:
+        return exc
+
+
+def process_exit(process, returncode, signum):
+    try:
+        process._exited(returncode, signum)
     except BaseException as exc:
         return exc
 

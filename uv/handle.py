@@ -7,6 +7,17 @@ from .loop import Allocator, DefaultAllocator, Loop, retry_after_collect
 __all__ = ["UVHandle"]
 
 
+def _fileno(fd):
+    """An int fd, or what ``fd.fileno()`` returns for an object that has one
+    (a socket, a file); anything else is passed on for the native layer to
+    refuse (TypeError)."""
+    if not isinstance(fd, int):
+        fileno = getattr(fd, "fileno", None)
+        if fileno is not None and callable(fileno):
+            return fileno()
+    return fd
+
+
 class UVHandle(object):
     """Base class of all libuv-based handles: ``UVHandle(loop, arguments=())``.
 

@@ -5,7 +5,7 @@ from ._loader import _uv
 from .abstract import Request
 from .common import Enumeration
 
-__all__ = ["UVRequest", "RequestType"]
+__all__ = ["UVRequest", "RequestType", "requests_in_flight"]
 
 
 class RequestType(Enumeration):
@@ -72,3 +72,9 @@ class UVRequest(metaclass=abc.ABCMeta):
 
 
 Request.register(UVRequest)
+
+
+def requests_in_flight(loop):
+    """The number of requests of *loop* (a :class:`uv.Loop`) that were
+    started and have not completed yet (0 for a closed loop)."""
+    return loop._n.requests_in_flight()

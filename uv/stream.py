@@ -89,7 +89,10 @@ class UVStream(UVHandle):
         """Write *data* (bytes-like, or a list/tuple of them written as one
         gathered write); ``on_write(request, status)`` runs once it is written.
         *send_stream* (a TCP, Pipe or UDP handle) is sent along over an IPC
-        pipe.  Returns the :class:`WriteRequest`."""
+        pipe (with at least one byte of *data*: the kernel drops a handle
+        sent with none); a handle dropped before the write goes out is
+        kept until then.
+        Returns the :class:`WriteRequest`."""
         if type(data) is not bytes:
             data = _data(data)
         request = _new_request(WriteRequest)
