@@ -27,6 +27,8 @@ from asyncio import base_events, constants, events, sslproto
 
 import uv
 from .._loader import _uv
+from ..error import _make_error
+from .sockets import SocketMixin
 from .stream import Listener, StreamTransport
 
 __all__ = ["Loop"]
@@ -38,9 +40,17 @@ _CONNECTION = _NAMES.index("connection")
 _REQUEST = _NAMES.index("request")
 _CLOSED = _NAMES.index("closed")
 _SIGNAL = _NAMES.index("signal")
+_POLL = _NAMES.index("poll")
 
 # the arguments this Python's SSLProtocol and _make_ssl_transport know
 _SSL_PARAMS = set(inspect.signature(sslproto.SSLProtocol).parameters)
+
+
+def _enum(cls, value):
+    try:
+        return cls(int(value))
+    except ValueError:
+        return int(value)
 
 
 def _sighandler_noop(signum, frame):
@@ -73,7 +83,7 @@ class _Selector(object):
         pass
 
 
-class Loop(base_events.BaseEventLoop):
+class Loop(SocketMixin, base_events.BaseEventLoop):
     """An asyncio event loop whose I/O is libuv (a complete
     :class:`asyncio.AbstractEventLoop`; subclass it freely)."""
 
@@ -87,6 +97,7 @@ class Loop(base_events.BaseEventLoop):
         self._signal_handlers = {}
         self._wakeup_saved = None
         self._wakeup_depth = 0
+        self._init_sockets()
 
     def __repr__(self):
         return '<%s running=%s closed=%s debug=%s>' % (
@@ -102,7 +113,9 @@ class Loop(base_events.BaseEventLoop):
             which = events[i]
             args = events[i + 1]
             i += 2
-            if which == _READ:
+            if which == _POLL:
+                args[0].on_poll(args[1], args[2])
+            elif which == _READ:
                 args[0]._on_read(args[1], args[2])
             elif which == _WRITE_DONE:
                 args[0]._write_done(args[1])
@@ -166,6 +179,7 @@ class Loop(base_events.BaseEventLoop):
         for listener in list(self._listeners.values()):
             listener.close()
         self._listeners.clear()
+        self._close_sockets()
         # transports still open are closed with the native loop, without
         # callbacks (as a selector loop closes its selector)
         self._uvn.close()
@@ -247,6 +261,61 @@ class Loop(base_events.BaseEventLoop):
         if listener is not None:
             listener.close()
         sock.close()
+
+    # ---- name resolution: libuv's thread pool ----
+
+    async def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):
+        """As asyncio's: a list of ``(family, type, proto, canonname,
+        sockaddr)``; the lookup runs on libuv's thread pool (no executor),
+        and its errors are ``socket.gaierror``."""
+        future = self.create_future()
+
+        def done(request, status, infos):
+            if future.cancelled():
+                return
+            if status:
+                future.set_exception(_make_error(status))
+            else:
+                future.set_result([
+                    (_enum(socket.AddressFamily, i.family),
+                     _enum(socket.SocketKind, i.socktype), int(i.protocol),
+                     i.canonname, tuple(i.address)) for i in infos])
+        request = uv.dns.GetAddrInfo(host, port, family, type, proto, flags,
+                                     done, self._uv)
+        try:
+            return await future
+        except BaseException:
+            if not request._n.is_finished():
+                try:
+                    request.cancel()
+                except OSError:
+                    pass               # running in the pool: its result is dropped
+            raise
+
+    async def getnameinfo(self, sockaddr, flags=0):
+        """As asyncio's: ``(host, service)`` of *sockaddr* (a numeric
+        address), on libuv's thread pool."""
+        if not isinstance(sockaddr, tuple) or len(sockaddr) not in (2, 4):
+            raise TypeError("getnameinfo() argument 1 must be a tuple")
+        future = self.create_future()
+
+        def done(request, status, host, service):
+            if future.cancelled():
+                return
+            if status:
+                future.set_exception(_make_error(status))
+            else:
+                future.set_result((host, service))
+        request = uv.dns.GetNameInfo(sockaddr[0], sockaddr[1], flags, done, self._uv)
+        try:
+            return await future
+        except BaseException:
+            if not request._n.is_finished():
+                try:
+                    request.cancel()
+                except OSError:
+                    pass
+            raise
 
     # ---- signals ----
 

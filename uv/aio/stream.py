@@ -71,6 +71,10 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
             self._extra['sockname'] = self._name(native.getsockname)
         if 'peername' not in self._extra:
             self._extra['peername'] = self._name(native.getpeername)
+        try:
+            loop._fd_transports[native.fileno()] = self
+        except OSError:
+            pass
         if server is not None:
             server._attach()
         loop._transports.add(self)
@@ -417,6 +421,8 @@ class Listener(object):
         client = _uv.TCP(loop._uvn)
         try:
             self._n.accept(client)
+            if self._family != socket.AF_UNIX:
+                client.nodelay(True)        # as asyncio does for TCP
         except OSError as exc:
             client.close(None)
             if isinstance(exc, BlockingIOError):
