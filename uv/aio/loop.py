@@ -124,7 +124,8 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
             elif which == _REQUEST:
                 args[0]._complete(args[1])
             elif which == _CLOSED:
-                args[0]._on_closed()
+                if args[0] is not None:       # None: nobody to tell
+                    args[0]._on_closed()
             elif which == _SIGNAL:
                 self._handle_signal(args[1])
 

@@ -77,7 +77,9 @@ class _FdWatch(object):
         if status < 0:
             # an error (EBADF: the fd was closed, or POLLERR): libuv has
             # stopped watching; both sides run and meet the error in their
-            # own call, as after a selector reports the fd ready
+            # own call, as after a selector reports the fd ready.  The
+            # watch stays stopped until add_reader/add_writer starts it
+            # again (on what is then behind the number)
             self.events = 0
             events = _READABLE | _WRITABLE
         reader, writer = self.reader, self.writer
@@ -91,9 +93,6 @@ class _FdWatch(object):
                 loop._remove_writer(self.fd)
             else:
                 loop._add_callback(writer)
-        if status < 0 and self.fd in loop._fd_watches:
-            self.native.start(self, 0)       # watch again from scratch
-            self.update()
 
 
 class SocketMixin(object):
