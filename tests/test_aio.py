@@ -751,7 +751,7 @@ def test_reader_of_a_closed_fd_runs_and_meets_the_error():
 def test_add_reader_on_a_transport_fd_is_refused():
     async def main():
         loop = asyncio.get_running_loop()
-        server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+        server = await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         fd = writer.get_extra_info("socket").fileno()
@@ -834,3 +834,63 @@ def test_udp_sock_sendto_and_recvfrom():
         s.close()
         return data, ok
     assert run(main()) == (b"dgram", True)
+
+
+def test_sendfile_on_a_transport_and_on_a_socket(tmp_path):
+    """loop.sendfile on a uv.aio transport (os.sendfile, native) and
+    loop.sock_sendfile; the file position ends after what was sent."""
+    data = os.urandom(1 << 20) + b"end"
+    path = tmp_path / "payload"
+    path.write_bytes(data)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        received = loop.create_future()
+        chunks = []
+
+        class Sink(asyncio.Protocol):
+            def data_received(self, chunk):
+                chunks.append(chunk)
+
+            def eof_received(self):
+                received.set_result(b"".join(chunks))
+        server = await loop.create_server(Sink, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        transport, _ = await loop.create_connection(asyncio.Protocol, "127.0.0.1", port)
+        with open(path, "rb") as f:
+            transport.write(b"head:")
+            sent = await loop.sendfile(transport, f, offset=10, count=500000)
+            position = f.tell()
+            with pytest.raises(RuntimeError):
+                loop.add_reader(transport._n.fileno(), print)
+        transport.write_eof()
+        got = await received
+        transport.close()
+        # sock_sendfile on a plain socket
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        client = socket.socket()
+        client.setblocking(False)
+        accepting = loop.create_task(loop.sock_accept(listener))
+        await loop.sock_connect(client, listener.getsockname())
+        conn, _ = await accepting
+        with open(path, "rb") as f:
+            sent2 = await loop.sock_sendfile(client, f)
+        client.close()
+        got2 = bytearray()
+        while True:
+            chunk = await loop.sock_recv(conn, 1 << 16)
+            if not chunk:
+                break
+            got2 += chunk
+        conn.close()
+        listener.close()
+        server.close()
+        await server.wait_closed()
+        return sent, position, got, sent2, bytes(got2)
+    sent, position, got, sent2, got2 = run(main())
+    assert sent == 500000 and position == 500010
+    assert got == b"head:" + data[10:500010]
+    assert sent2 == len(data) and got2 == data

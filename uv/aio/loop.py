@@ -191,20 +191,26 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
                                extra=None, server=None):
         native = self._native_stream(sock)
         return StreamTransport(self, native, protocol, waiter, extra, server,
-                               family=sock.family)
+                               family=sock.family, sock=sock)
 
     def _native_stream(self, sock):
-        """A native TCP handle that takes over *sock*'s descriptor."""
+        """A native TCP handle on a duplicate of *sock*'s descriptor: *sock*
+        stays usable (``setsockopt``, ``get_extra_info('socket')``) and is
+        closed with the transport, as asyncio does."""
         if sock.family not in (socket.AF_INET, socket.AF_INET6):
             raise NotImplementedError("uv.aio streams are TCP for now")
         native = _uv.TCP(self._uvn)
+        fd = os.dup(sock.fileno())
         try:
-            native.open(sock.fileno())
-            native.nodelay(True)
+            native.open(fd)
         except BaseException:
+            os.close(fd)
             native.close(None)
             raise
-        sock.detach()
+        try:
+            native.nodelay(True)
+        except OSError:
+            pass                   # not every stream socket takes it
         return native
 
     def _ssl_kwargs(self, kwargs):
@@ -217,17 +223,17 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
         return self._make_ssl_transport_on(
             native, protocol, sslcontext, waiter, server_side=server_side,
             server_hostname=server_hostname, extra=extra, server=server,
-            family=rawsock.family, **kwargs)
+            family=rawsock.family, sock=rawsock, **kwargs)
 
     def _make_ssl_transport_on(self, native, protocol, sslcontext, waiter=None,
                                *, server_side=False, server_hostname=None,
                                extra=None, server=None, family=socket.AF_INET,
-                               **kwargs):
+                               sock=None, **kwargs):
         ssl_protocol = sslproto.SSLProtocol(
             self, protocol, sslcontext, waiter, server_side, server_hostname,
             **self._ssl_kwargs(kwargs))
         StreamTransport(self, native, ssl_protocol, extra=extra, server=server,
-                        family=family)
+                        family=family, sock=sock)
         return ssl_protocol._app_transport
 
     # ---- serving ----

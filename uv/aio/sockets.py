@@ -9,10 +9,13 @@ would block.  ``create_connection`` (asyncio's own, in BaseEventLoop)
 connects through :meth:`sock_connect`.
 """
 import errno
+import io
+import os
 import socket
 import weakref
 
 from asyncio import base_events, events
+from asyncio.exceptions import SendfileNotAvailableError
 
 from .._loader import _uv
 
@@ -355,3 +358,70 @@ class SocketMixin(object):
         except _BLOCKED:
             pass
         return await self._sock_wait(sock, True, accept)
+
+    # ---- sendfile ----
+
+    async def _sock_sendfile_native(self, sock, file, offset, count):
+        """os.sendfile from *file* to *sock* (what sock_sendfile and a
+        stream transport's sendfile use); SendfileNotAvailableError when
+        the kernel cannot (asyncio then falls back to reads and writes)."""
+        if not hasattr(os, "sendfile"):
+            raise SendfileNotAvailableError("os.sendfile() is not available")
+        try:
+            fileno = file.fileno()
+        except (AttributeError, io.UnsupportedOperation) as err:
+            raise SendfileNotAvailableError("not a regular file") from err
+        try:
+            fsize = os.fstat(fileno).st_size
+        except OSError:
+            raise SendfileNotAvailableError("not a regular file")
+        fd = sock.fileno()
+        state = {"pos": offset, "total": 0}
+
+        def attempt():
+            while True:
+                left = (count - state["total"]) if count else (fsize - state["pos"])
+                if left <= 0:
+                    return state["total"]
+                try:
+                    n = os.sendfile(fd, fileno, state["pos"], min(left, 1 << 30))
+                except _BLOCKED:
+                    raise
+                except OSError as exc:
+                    if state["total"] == 0 and exc.errno in (
+                            errno.ENOTSOCK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EINVAL):
+                        raise SendfileNotAvailableError(
+                            "os.sendfile() is not supported here") from exc
+                    raise
+                if n == 0:
+                    return state["total"]          # end of the file
+                state["pos"] += n
+                state["total"] += n
+        try:
+            try:
+                return attempt()
+            except _BLOCKED:
+                pass
+            return await self._sock_wait(sock, False, attempt)
+        finally:
+            if state["total"] > 0:
+                file.seek(offset + state["total"])
+
+    async def _sendfile_native(self, transp, file, offset, count):
+        """loop.sendfile on a uv.aio stream transport: its pending writes
+        are flushed, reading pauses, and the file goes out with
+        os.sendfile on the transport's socket."""
+        sock = transp._socket_object(None)
+        if sock is None:
+            raise SendfileNotAvailableError("the transport has no socket")
+        raw = sock._sock
+        raw.setblocking(False)
+        resume = transp.is_reading()
+        transp.pause_reading()
+        await transp._make_empty_waiter()
+        try:
+            return await self.sock_sendfile(raw, file, offset, count, fallback=False)
+        finally:
+            transp._reset_empty_waiter()
+            if resume:
+                transp.resume_reading()
