@@ -62,9 +62,10 @@ def uv_subclass(name, cls, factory):
     """A copy of test class *cls* whose loop comes from *factory*."""
     def create_event_loop(self):
         return factory()
-    uv_name = "UV" + name
-    for s in SELECTOR_NAMES:
+    uv_name = name
+    for s in sorted(SELECTOR_NAMES, key=len, reverse=True):
         uv_name = uv_name.replace(s, "")
+    uv_name = "UV" + uv_name
     return type(uv_name, (cls,), {"create_event_loop": create_event_loop,
                                   "__module__": cls.__module__})
 

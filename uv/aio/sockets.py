@@ -376,7 +376,7 @@ class SocketMixin(object):
         except OSError:
             raise SendfileNotAvailableError("not a regular file")
         fd = sock.fileno()
-        state = {"pos": offset, "total": 0}
+        state = {"pos": offset, "total": 0, "zeros": 0}
 
         def attempt():
             while True:
@@ -394,7 +394,14 @@ class SocketMixin(object):
                             "os.sendfile() is not supported here") from exc
                     raise
                 if n == 0:
-                    return state["total"]          # end of the file
+                    # the end of the file; or, rarely, a socket that took
+                    # nothing without saying EAGAIN (seen under load):
+                    # then wait until it is writable, a few times at most
+                    state["zeros"] += 1
+                    if state["zeros"] > 3 or os.fstat(fileno).st_size <= state["pos"]:
+                        return state["total"]
+                    raise BlockingIOError(errno.EAGAIN, "sendfile sent nothing")
+                state["zeros"] = 0
                 state["pos"] += n
                 state["total"] += n
         try:
