@@ -46,6 +46,36 @@ SELECTOR_NAMES = ("Select", "Poll", "EPoll", "Kqueue", "Proactor", "DevPoll",
                   "Selector")
 
 
+def extend_test_package():
+    """Make test.test_asyncio importable where the interpreter's test
+    package is split (Debian's PyPy: pypy3-lib has test/__init__.py and
+    test.support, pypy3-lib-testsuite the rest, in a directory on sys.path
+    without an __init__.py).  True when test.test_asyncio can be imported."""
+    try:
+        import test
+    except ImportError:
+        return False
+    try:
+        import _testcapi  # noqa: F401
+    except ImportError:
+        pass
+    except Exception:
+        # PyPy builds _testcapi from a C file its lib-python test suite
+        # package does not ship: treat the module as absent (the tests
+        # that need it skip themselves)
+        sys.modules["_testcapi"] = None
+    for entry in sys.path:
+        candidate = os.path.join(entry or ".", "test")
+        if (os.path.isdir(os.path.join(candidate, "test_asyncio"))
+                and candidate not in list(test.__path__)):
+            test.__path__.append(candidate)
+    try:
+        import test.test_asyncio  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def factory_classes(module):
     """The test classes of *module* that build their loop with
     create_event_loop(): the mixin each derives from, as (name, class)."""
@@ -140,6 +170,7 @@ def main():
             warnings.simplefilter("ignore", DeprecationWarning)
             asyncio.set_event_loop_policy(uv.aio.EventLoopPolicy())
     modules = args.modules or DEFAULT_MODULES
+    extend_test_package()
     report = {"interpreter": sys.version.split()[0],
               "implementation": sys.implementation.name, "loop": args.loop,
               "modules": {}}

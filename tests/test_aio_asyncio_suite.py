@@ -44,11 +44,12 @@ def is_expected(test_id, expected):
 
 
 def have_asyncio_tests():
+    sys.path.insert(0, HERE)
     try:
-        import test.test_asyncio  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        import aio_asyncio_suite
+    finally:
+        sys.path.remove(HERE)
+    return aio_asyncio_suite.extend_test_package()
 
 
 @pytest.mark.hang_timeout(3600)
