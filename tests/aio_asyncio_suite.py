@@ -46,6 +46,24 @@ SELECTOR_NAMES = ("Select", "Poll", "EPoll", "Kqueue", "Proactor", "DevPoll",
                   "Selector")
 
 
+def install_uv_policy():
+    """uv.aio's policy for the whole run: asyncio's test modules reset the
+    policy (``set_event_loop_policy(None)`` in their tear-downs), which
+    would put the default one back for the modules that follow; here None
+    means uv.aio's policy again."""
+    import warnings
+    import uv.aio
+    real = asyncio.events.set_event_loop_policy
+
+    def set_event_loop_policy(policy):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            real(uv.aio.EventLoopPolicy() if policy is None else policy)
+    asyncio.set_event_loop_policy = set_event_loop_policy
+    asyncio.events.set_event_loop_policy = set_event_loop_policy
+    set_event_loop_policy(None)
+
+
 def extend_test_package():
     """Make test.test_asyncio importable where the interpreter's test
     package is split (Debian's PyPy: pypy3-lib has test/__init__.py and
@@ -163,12 +181,16 @@ def main():
     use_uv = args.loop == "uv"
     Result.TIMEOUT = args.timeout
     signal.signal(signal.SIGALRM, _alarm)
+    loops = [0]
     if use_uv:
         import uv.aio
-        import warnings
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            asyncio.set_event_loop_policy(uv.aio.EventLoopPolicy())
+        install_uv_policy()
+        init = uv.aio.Loop.__init__
+
+        def counting_init(self, *a, **k):
+            loops[0] += 1
+            init(self, *a, **k)
+        uv.aio.Loop.__init__ = counting_init
     modules = args.modules or DEFAULT_MODULES
     extend_test_package()
     report = {"interpreter": sys.version.split()[0],
@@ -185,19 +207,21 @@ def main():
         stream = open(os.devnull, "w") if not args.v else sys.stderr
         runner = unittest.TextTestRunner(stream=stream, verbosity=2 if args.v else 0,
                                          resultclass=Result)
+        before = loops[0]
         result = runner.run(suite)
         failed = sorted(set([t.id() for t, _ in result.failures]
                             + [t.id() for t, _ in result.errors]))
         report["modules"][name] = {
             "run": result.testsRun, "failed": failed,
-            "skipped": len(result.skipped),
+            "skipped": len(result.skipped), "uv_loops": loops[0] - before,
             "details": dict((t.id(), tb.splitlines()[-1] if tb else "")
                             for t, tb in result.failures + result.errors)}
         totals[0] += result.testsRun
         totals[1] += len(failed)
         totals[2] += len(result.skipped)
-        print("%-22s run %4d  failed %3d  skipped %3d"
-              % (name, result.testsRun, len(failed), len(result.skipped)))
+        print("%-22s run %4d  failed %3d  skipped %3d  uv.aio loops %d"
+              % (name, result.testsRun, len(failed), len(result.skipped),
+                 loops[0] - before))
         for t in failed:
             print("    FAIL %s: %s" % (t, report["modules"][name]["details"].get(t, "")[:150]))
         sys.stdout.flush()
