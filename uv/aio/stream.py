@@ -12,11 +12,12 @@ in the native layer); only the rest is queued in libuv, and only then is
 the transport told when the queue has drained (flow control,
 ``write_eof``, a close that waits for the data).
 """
+import inspect
 import os
 import socket
 import warnings
 
-from asyncio import constants, futures, protocols, transports, trsock
+from asyncio import base_events, constants, futures, protocols, transports, trsock
 from asyncio.log import logger
 
 from .._loader import _uv
@@ -26,6 +27,9 @@ __all__ = []
 
 UV_EOF = StatusCodes.EOF.value
 UV_ECANCELED = StatusCodes.ECANCELED.value
+
+# Server._attach/_detach take the transport from Python 3.13 (and 3.12.x)
+_SERVER_TAKES_TRANSPORT = len(inspect.signature(base_events.Server._attach).parameters) > 1
 
 
 def _buffered_copy(protocol, data):
@@ -78,7 +82,10 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
         except OSError:
             pass
         if server is not None:
-            server._attach()
+            if _SERVER_TAKES_TRANSPORT:
+                server._attach(self)
+            else:
+                server._attach()
         loop._transports.add(self)
         loop.call_soon(self._protocol.connection_made, self)
         loop.call_soon(self._start_reading)
@@ -380,7 +387,10 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
             self._protocol = None
             server = self._server
             if server is not None:
-                server._detach()
+                if _SERVER_TAKES_TRANSPORT:
+                    server._detach(self)
+                else:
+                    server._detach()
                 self._server = None
 
 
