@@ -14,8 +14,11 @@ kind, best of 3:
 Prints one line per kind: "KIND LOOP ops/s".
 """
 import asyncio
+import os
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def new_loop(kind):
