@@ -276,7 +276,7 @@ setup(
     description="libuv for Python: one HPy universal binary for CPython and PyPy",
     long_description=open(os.path.join(HERE, "README.md")).read(),
     long_description_content_type="text/markdown",
-    packages=["uv"],
+    packages=["uv", "uv.aio"],
     ext_modules=[ext],
     cmdclass=cmdclass,
     python_requires=">=3.8",

@@ -84,11 +84,28 @@ void core_dispatch(uvcore_t *core, int which, HPy a, HPy b, HPy c, int nargs)
     HPy_Close(ctx, args);
 }
 
+/* record mode: append which and args to the events of this select() */
+static void core_record(uvcore_t *core, int which, HPy args)
+{
+    HPyContext *ctx = core->ctx;
+    HPy w = HPyLong_FromInt32_t(ctx, which);
+    if (HPy_IsNull(w) || HPyList_Append(ctx, core->events, w) < 0
+        || HPyList_Append(ctx, core->events, args) < 0) {
+        core->fatal = 1;
+        uv_stop(core->loop);
+    }
+    HPy_Close(ctx, w);
+}
+
 void core_dispatch_tuple(uvcore_t *core, int which, HPy args)
 {
     HPyContext *ctx = core->ctx;
     if (ctx == NULL || core->fatal)
         return;
+    if (core->recording) {
+        core_record(core, which, args);
+        return;
+    }
     HPy r = HPy_CallTupleDict(ctx, core->disp[which], args, HPy_NULL);
     if (HPy_IsNull(r)) {
         /* the helper itself failed (it catches everything): give up the run
@@ -322,6 +339,8 @@ static int core_teardown(uvcore_t *core, HPyContext *ctx, HPy h_loop)
         uv_close((uv_handle_t *)&core->done_idle, NULL);
         if (core->sigfd[0] >= 0)
             uv_close((uv_handle_t *)&core->sigpoll, NULL);
+        if (core->select_timer_open)
+            uv_close((uv_handle_t *)&core->select_timer, NULL);
     }
     /* close callbacks, cancelled requests; work in libuv's thread pool is
      * waited for */
@@ -416,11 +435,36 @@ static uvcore_t *self_core(HPyContext *ctx, HPy self, int need_open)
     return core;
 }
 
+/* the dispatch helpers (and the classes udp.c makes addresses with) are
+ * loaded for the time of one run() or select() */
+static int core_load_dispatch(HPyContext *ctx, uvcore_t *core)
+{
+    for (int i = 0; i < D_COUNT; i++) {
+        core->disp[i] = HPyGlobal_Load(ctx, g_dispatch[i]);
+        if (HPy_IsNull(core->disp[i])) {
+            while (--i >= 0) {
+                HPy_Close(ctx, core->disp[i]);
+                core->disp[i] = HPy_NULL;
+            }
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void core_drop_dispatch(HPyContext *ctx, uvcore_t *core)
+{
+    for (int i = 0; i < D_COUNT; i++) {
+        HPy_Close(ctx, core->disp[i]);
+        core->disp[i] = HPy_NULL;
+    }
+}
+
 HPyDef_METH(Loop_run, "run", HPyFunc_VARARGS,
             .doc = "run(wrapper, mode) -> bool: run the loop (uv_run)")
 static HPy Loop_run_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
-    int mode, r, i;
+    int mode, r;
     HPy wrapper;
     if (!HPyArg_Parse(ctx, NULL, args, nargs, "Oi", &wrapper, &mode))
         return HPy_NULL;
@@ -431,14 +475,8 @@ static HPy Loop_run_impl(HPyContext *ctx, HPy self, const HPy *args, size_t narg
         return uv_raise(ctx, ERR_RUNNING);
     if (mode < UV_RUN_DEFAULT || mode > UV_RUN_NOWAIT)
         return uv_raise(ctx, UV_EINVAL);
-    for (i = 0; i < D_COUNT; i++) {
-        core->disp[i] = HPyGlobal_Load(ctx, g_dispatch[i]);
-        if (HPy_IsNull(core->disp[i])) {
-            while (--i >= 0)
-                HPy_Close(ctx, core->disp[i]);
-            return HPy_NULL;
-        }
-    }
+    if (core_load_dispatch(ctx, core) < 0)
+        return HPy_NULL;
     core->running = 1;
     core->run_thread = uv_thread_self();
     core->ctx = ctx;
@@ -461,15 +499,107 @@ static HPy Loop_run_impl(HPyContext *ctx, HPy self, const HPy *args, size_t narg
     core->h_loop = HPy_NULL;
     core->h_wrapper = HPy_NULL;
     core->running = 0;
-    for (i = 0; i < D_COUNT; i++) {
-        HPy_Close(ctx, core->disp[i]);
-        core->disp[i] = HPy_NULL;
-    }
+    core_drop_dispatch(ctx, core);
     if (core->fatal) {
         core->fatal = 0;
         return HPy_NULL;
     }
     return HPyBool_FromBool(ctx, r != 0);
+}
+
+static void select_timer_cb(uv_timer_t *h)
+{
+    /* nothing: its expiry ends the poll of select() */
+}
+
+HPyDef_METH(Loop_select, "select", HPyFunc_VARARGS,
+            .doc = "select(wrapper, timeout_ms) -> list: run one libuv iteration in "
+                   "record mode and return what its callbacks would have dispatched, "
+                   "as [which, args, which, args, ...]; timeout_ms < 0 waits until "
+                   "something happens (uv.aio's selector)")
+static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    int64_t timeout;
+    if (nargs != 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "select(wrapper, timeout_ms)");
+        return HPy_NULL;
+    }
+    if (arg_int_range(ctx, args[1], "the timeout must be an int", -1, INT64_MAX, &timeout) < 0)
+        return HPy_NULL;
+    uvcore_t *core = self_core(ctx, self, 1);
+    if (core == NULL)
+        return HPy_NULL;
+    if (core->running)
+        return uv_raise(ctx, ERR_RUNNING);
+    HPy events = HPyList_New(ctx, 0);
+    if (HPy_IsNull(events))
+        return HPy_NULL;
+    /* record mode calls no helper: only the address classes udp.c makes
+     * peer addresses with are needed */
+    core->disp[D_ADDRESS4] = HPyGlobal_Load(ctx, g_dispatch[D_ADDRESS4]);
+    core->disp[D_ADDRESS6] = HPyGlobal_Load(ctx, g_dispatch[D_ADDRESS6]);
+    if (timeout > 0 && !core->select_timer_open) {
+        uv_timer_init(core->loop, &core->select_timer);
+        core->select_timer.data = core;
+        core->select_timer_open = 1;
+    }
+    core->running = 1;
+    core->run_thread = uv_thread_self();
+    core->ctx = ctx;
+    core->h_loop = self;
+    core->h_wrapper = args[0];
+    core->mode = timeout == 0 ? UV_RUN_NOWAIT : UV_RUN_ONCE;
+    core->fatal = 0;
+    core->signal_stop = core->user_stop = 0;
+    core->recording = 1;
+    core->events = events;
+    core_process_queue(core);
+    core_done_nonblocking(core);
+    /* the wait ends with the timeout, a wake-up (another thread, a
+     * signal) or an event, even when no handle keeps the loop alive */
+    uv_ref((uv_handle_t *)&core->wakeup);
+    if (core->sigfd[0] >= 0)
+        uv_ref((uv_handle_t *)&core->sigpoll);
+    if (timeout > 0)
+        uv_timer_start(&core->select_timer, select_timer_cb, (uint64_t)timeout, 0);
+
+    uv_run(core->loop, core->mode);
+
+    gil_ensure(core);
+    if (timeout > 0)
+        uv_timer_stop(&core->select_timer);
+    uv_mutex_lock(&core->qlock);
+    if (!core->later_pending)
+        uv_unref((uv_handle_t *)&core->wakeup);
+    uv_mutex_unlock(&core->qlock);
+    if (core->sigfd[0] >= 0)
+        uv_unref((uv_handle_t *)&core->sigpoll);
+    core->recording = 0;
+    core->events = HPy_NULL;
+    core->ctx = NULL;
+    core->h_loop = HPy_NULL;
+    core->h_wrapper = HPy_NULL;
+    core->running = 0;
+    HPy_Close(ctx, core->disp[D_ADDRESS4]);
+    HPy_Close(ctx, core->disp[D_ADDRESS6]);
+    core->disp[D_ADDRESS4] = core->disp[D_ADDRESS6] = HPy_NULL;
+    if (core->fatal) {
+        core->fatal = 0;
+        HPy_Close(ctx, events);
+        return HPy_NULL;
+    }
+    return events;
+}
+
+HPyDef_METH(Loop_poke, "poke", HPyFunc_NOARGS,
+            .doc = "poke(): end the wait of select() now; any thread")
+static HPy Loop_poke_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 0);
+    if (core->closed)
+        return uv_raise(ctx, ERR_CLOSED_LOOP);
+    uv_async_send(&core->wakeup);
+    return HPy_Dup(ctx, ctx->h_None);
 }
 
 HPyDef_METH(Loop_stop, "stop", HPyFunc_NOARGS, .doc = "stop the loop (uv_stop)")
@@ -519,10 +649,19 @@ static HPy Loop_check_closable_impl(HPyContext *ctx, HPy self)
 static void sigpoll_cb(uv_poll_t *h, int status, int events)
 {
     uvcore_t *core = h->data;
-    char buf[64];
+    unsigned char buf[64];
+    ssize_t n;
     gil_ensure(core);
-    while (read(core->sigfd[0], buf, sizeof(buf)) > 0)
-        ;
+    while ((n = read(core->sigfd[0], buf, sizeof(buf))) > 0) {
+        /* Python's C handler writes each signal's number: record mode
+         * hands them over (asyncio's add_signal_handler needs them) */
+        for (ssize_t i = 0; i < n && core->recording && core->ctx; i++) {
+            HPy num = HPyLong_FromInt32_t(core->ctx, buf[i]);
+            if (!HPy_IsNull(num))
+                core_dispatch(core, D_SIGNAL, core->h_wrapper, num, HPy_NULL, 2);
+            HPy_Close(core->ctx, num);
+        }
+    }
     /* Python runs its handlers only between bytecodes: end this iteration
      * (no event is lost) and let run() return to Python */
     core->signal_stop = 1;
@@ -659,7 +798,7 @@ static HPy Loop_requests_in_flight_impl(HPyContext *ctx, HPy self)
 static HPyDef *Loop_defines[] = {
     &Loop_new, &Loop_traverse, &Loop_destroy,
     &Loop_run, &Loop_stop, &Loop_close, &Loop_check_closable, &Loop_wakeup,
-    &Loop_signal_fd, &Loop_resume_after_signal,
+    &Loop_signal_fd, &Loop_resume_after_signal, &Loop_select, &Loop_poke,
     &Loop_alive, &Loop_now, &Loop_backend_fd, &Loop_backend_timeout,
     &Loop_update_time, &Loop_is_closed, &Loop_is_running, &Loop_is_default,
     &Loop_open_handles, &Loop_requests_in_flight,

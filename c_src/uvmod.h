@@ -198,6 +198,14 @@ struct uvcore_s {
     /* loop-owned read buffer */
     char *rbuf;
     size_t rbuf_size;
+    /* record mode (Loop.select, for uv.aio): while it runs, what callbacks
+     * would dispatch is appended to `events` (which, args, which, args...)
+     * instead of calling Python; signals read from the wake-up fd are
+     * recorded as D_SIGNAL (loop wrapper, signum) */
+    int recording;
+    HPy events;
+    uv_timer_t select_timer;   /* bounds the wait of select(timeout) */
+    int select_timer_open;
     /* the receive buffer of UDP handles that use recvmmsg (UDP_MMSG_BUF
      * bytes: libuv reads one datagram per 64 KiB of it) */
     char *ubuf;
