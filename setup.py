@@ -277,6 +277,8 @@ setup(
     long_description=open(os.path.join(HERE, "README.md")).read(),
     long_description_content_type="text/markdown",
     packages=["uv", "uv.aio"],
+    # the type stubs of every module and the PEP 561 marker
+    package_data={"uv": ["py.typed", "*.pyi"]},
     ext_modules=[ext],
     cmdclass=cmdclass,
     python_requires=">=3.8",

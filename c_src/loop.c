@@ -795,13 +795,33 @@ static HPy Loop_requests_in_flight_impl(HPyContext *ctx, HPy self)
     return HPyLong_FromInt64_t(ctx, n);
 }
 
+HPyDef_METH(Loop_cancel_requests, "cancel_requests", HPyFunc_NOARGS,
+            .doc = "cancel_requests() -> int: uv_cancel every request of the "
+                   "thread pool still queued (file system, lookups); their "
+                   "callbacks get ECANCELED from the loop.  Returns how many")
+static HPy Loop_cancel_requests_impl(HPyContext *ctx, HPy self)
+{
+    uvcore_t *core = self_core(ctx, self, 1);
+    long n = 0;
+    if (core == NULL)
+        return HPy_NULL;
+    /* uv_cancel only marks the work and wakes the loop: the callbacks run
+     * from a later uv_run, so the list does not change under us */
+    for (reqb_t *r = core->rlist.next; r != &core->rlist; r = r->next)
+        if ((r->kind == UV_FS || r->kind == UV_GETADDRINFO
+             || r->kind == UV_GETNAMEINFO || r->kind == UV_WORK)
+            && uv_cancel(&r->u.req) == 0)
+            n++;
+    return HPyLong_FromInt64_t(ctx, n);
+}
+
 static HPyDef *Loop_defines[] = {
     &Loop_new, &Loop_traverse, &Loop_destroy,
     &Loop_run, &Loop_stop, &Loop_close, &Loop_check_closable, &Loop_wakeup,
     &Loop_signal_fd, &Loop_resume_after_signal, &Loop_select, &Loop_poke,
     &Loop_alive, &Loop_now, &Loop_backend_fd, &Loop_backend_timeout,
     &Loop_update_time, &Loop_is_closed, &Loop_is_running, &Loop_is_default,
-    &Loop_open_handles, &Loop_requests_in_flight,
+    &Loop_open_handles, &Loop_requests_in_flight, &Loop_cancel_requests,
     NULL
 };
 

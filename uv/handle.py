@@ -107,6 +107,22 @@ class UVHandle(object):
             self.on_closed = on_closed
         self._n.close(self)
 
+    def __enter__(self):
+        """``with uv.TCP() as tcp:`` gives the handle itself."""
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        """Close the handle when the ``with`` block ends (as :meth:`close`;
+        nothing happens if it is closing or closed already).  The exception
+        that ended the block, if any, goes on.
+
+        The handle is *closing* afterwards: its close callback
+        (``on_closed``) runs, and its requests in flight (connect, write,
+        shutdown, send) end with ``StatusCodes.ECANCELED``, the next time
+        the loop runs; ``with uv.Loop() as loop:`` runs it on exit."""
+        self.close()
+        return None
+
     def _closed_by_loop(self):
         """Called by the loop when the close callback ran (before on_closed)."""
 

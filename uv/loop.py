@@ -229,6 +229,52 @@ class Loop(object):
             handles = [h for h in list(self._handles) if not h.closed]
         return handles
 
+    # ---- context manager ----
+
+    def __enter__(self):
+        """``with uv.Loop() as loop:`` gives the loop itself; see
+        :meth:`__exit__` for what leaving the block does."""
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        """Close the loop, and everything on it, when the ``with`` block ends
+        (normally or by an exception, which goes on: it is never
+        swallowed).
+
+        1. Every handle of the loop that is not closed is closed
+           (:meth:`close_all_handles`).  libuv cancels the requests bound to
+           those handles (connect, write, shutdown, UDP send): their
+           callbacks get ``StatusCodes.ECANCELED``.
+        2. The requests of libuv's thread pool that are still queued
+           (``uv.fs`` and ``uv.dns`` operations given a callback) are
+           cancelled: their callbacks get ``StatusCodes.ECANCELED``.  One
+           that a thread already runs cannot be: it runs to its end, and its
+           callback gets its result.
+        3. The loop runs, one iteration at a time, until every close callback
+           (``on_closed``) and every callback of those requests has run.
+           Handles and requests that these callbacks start are closed and
+           cancelled in the same way.
+        4. :meth:`close`.
+
+        A loop already closed in the block is left alone.  An exception
+        raised by a callback meanwhile goes to :attr:`excepthook` as usual.
+
+        :raises uv.error.LoopRunningError: the loop is running (the block
+            ends inside one of its own callbacks); nothing is closed then
+        :raises uv.error.LoopThreadError: another thread runs the loop"""
+        n = self._n
+        if n.is_closed():
+            return None
+        n.check_closable()
+        while True:
+            self.close_all_handles()
+            n.cancel_requests()
+            if n.requests_in_flight() == 0 and not self._open_handles():
+                break
+            self.run(RunModes.ONCE)
+        self.close()
+        return None
+
     # ---- state ----
 
     @property
