@@ -145,7 +145,7 @@ fi
 if [ -n "$PY311" ]; then
     sysdir="$LOGDIR/system-libuv"
     mkdir -p "$sysdir"
-    cp -r setup.py README.md c_src libuv hpysrc uv tests "$sysdir/"
+    cp -r setup.py README.md c_src libuv hpysrc uv tests examples "$sysdir/"
     rm -f "$sysdir"/uv/_uv.*.so
     say "build (UV_LIBUV=system, in a copy): $BUILD_PY setup.py -q build_ext --inplace"
     if ( cd "$sysdir" && UV_LIBUV=system "$BUILD_PY" setup.py -q build_ext --inplace ) && [ -f "$sysdir/$SO" ]; then
