@@ -4,8 +4,13 @@
 #   bash bench/run.sh [callbacks|echo|udp|unix|spawn|fs|dns|tls|aio|all]   (default: all)
 #
 # Uses the interpreters that tools/setup-env.sh prepared (run it first, or run
-# tools/test-all.sh once) and a venv of its own with uvloop (from PyPI, pinned)
-# for the peers: bench/.venv, not committed.
+# tools/test-all.sh once) and a venv of its own with uvloop for the peers and
+# matplotlib for the charts (from PyPI, pinned and hash-checked in
+# requirements/bench.txt): bench/.venv, not committed.
+# Each section's output also goes to bench/results/SECTION.txt
+# (UV_BENCH_RESULTS moves it); at the end bench/plot.py draws the charts of
+# the results there into bench/charts/ (UV_BENCH_CHARTS): echo_cpu.png from
+# echo.txt, callbacks.png from callbacks.txt.
 # callbacks: one million chained callbacks, best of 3: uv Idle and Timer on
 #   CPython and PyPy, uvloop's and asyncio's call_soon chains
 #   (../shared/bench/callbacks_peers.py).
@@ -49,16 +54,35 @@ cd "$ROOT"
 [ -f uv/_uv.hpy0.so ] || "$BUILD_PY" setup.py -q build_ext --inplace
 echo "binary: $(sha256sum uv/_uv.hpy0.so)"
 
-# the peers' venv is the benchmark's own (not committed, not in the cache)
+# the peers' venv is the benchmark's own (not committed, not in the cache):
+# uvloop for the peers and matplotlib for the charts, pinned and hash-checked
+# (requirements/bench.txt); remade when that file changes
 PEERS="${UV_BENCH_VENV:-$ROOT/bench/.venv}"
-if [ ! -x "$PEERS/bin/python" ] || ! "$PEERS/bin/python" -c "import uvloop" 2>/dev/null; then
+BENCH_STAMP="$(sha256sum requirements/bench.txt | cut -c1-16)"
+if [ ! -x "$PEERS/bin/python" ] || [ "$(cat "$PEERS/.stamp" 2>/dev/null)" != "$BENCH_STAMP" ] ||
+   ! "$PEERS/bin/python" -c "import uvloop, matplotlib" 2>/dev/null; then
+    rm -rf "$PEERS"
     "$BUILD_PY" -c "import venv; venv.create('$PEERS', with_pip=True)" 2>/dev/null ||
         "$(dirname "$BUILD_PY")/python3" -m venv "$PEERS"
-    "$PEERS/bin/pip" install -q "uvloop==0.23.0"
+    "$PEERS/bin/pip" install -q --disable-pip-version-check --require-hashes -r requirements/bench.txt
+    echo "$BENCH_STAMP" >"$PEERS/.stamp"
 fi
 PEER_PY="$PEERS/bin/python"
 
+# each section's output also goes to $RESULTS/SECTION.txt (bench/results/ by
+# default, committed with the charts): bench/plot.py reads them
+RESULTS="${UV_BENCH_RESULTS:-$ROOT/bench/results}"
+mkdir -p "$RESULTS"
+header() {
+    echo "# bench/run.sh $1, $(date -u +%Y-%m-%dT%H:%MZ), binary $(sha256sum uv/_uv.hpy0.so | cut -c1-8)," \
+         "libuv $("$BUILD_PY" -c 'import uv; print(uv.uv_version.string)'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "# $("$BUILD_PY" -c 'import sys; print("cpython", sys.version.split()[0])')," \
+         "$([ -n "$PYPY" ] && "$PYPY" -c 'import sys; print("pypy", sys.version.split()[0], "v%d.%d.%d" % sys.pypy_version_info[:3])')," \
+         "$("$PEER_PY" -c 'import uvloop; print("uvloop", uvloop.__version__)')"
+}
+
 if [ "$what" = all ] || [ "$what" = callbacks ]; then
+{ header callbacks
     echo "##### chained callbacks (n=1000000, best of 3)"
     "$BUILD_PY" bench/callbacks.py idle
     "$BUILD_PY" bench/callbacks.py timer
@@ -68,9 +92,11 @@ if [ "$what" = all ] || [ "$what" = callbacks ]; then
     fi
     "$PEER_PY" "$SHARED/bench/callbacks_peers.py" uvloop
     "$PEER_PY" "$SHARED/bench/callbacks_peers.py" asyncio
+} 2>&1 | tee "$RESULTS/callbacks.txt"
 fi
 
 if [ "$what" = all ] || [ "$what" = echo ]; then
+{ header echo
     C_SERVER="${TMPDIR:-/tmp}/echo_libuv"
     cc -O2 -o "$C_SERVER" "$SHARED/bench/echo_libuv.c" $(pkg-config --cflags --libs libuv)
     servers=("c=$C_SERVER \$PORT"
@@ -82,9 +108,11 @@ if [ "$what" = all ] || [ "$what" = echo ]; then
         echo "##### echo, ${size}-byte messages"
         bash "$SHARED/bench/compare.sh" -c 10 -s "$size" -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
     done
+} 2>&1 | tee "$RESULTS/echo.txt"
 fi
 
 if [ "$what" = all ] || [ "$what" = udp ]; then
+{ header udp
     BIN="${TMPDIR:-/tmp}"
     cc -O2 -o "$BIN/udpload" "$ROOT/bench/udpload.c"
     cc -O2 -o "$BIN/udp_echo_libuv" "$ROOT/bench/udp_echo_libuv.c" $(pkg-config --cflags --libs libuv)
@@ -96,9 +124,11 @@ if [ "$what" = all ] || [ "$what" = udp ]; then
     echo "##### UDP echo, 1024-byte datagrams"
     UDPLOAD="$BIN/udpload" bash "$ROOT/bench/udp_compare.sh" -c 4 -n 8 -s 1024 \
         -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
+} 2>&1 | tee "$RESULTS/udp.txt"
 fi
 
 if [ "$what" = all ] || [ "$what" = unix ]; then
+{ header unix
     C_UNIX="${TMPDIR:-/tmp}/echo_libuv_unix"
     cc -O2 -o "$C_UNIX" "$ROOT/bench/echo_libuv_unix.c" $(pkg-config --cflags --libs libuv)
     export UNIXLOAD="${TMPDIR:-/tmp}/unixload"
@@ -112,9 +142,11 @@ if [ "$what" = all ] || [ "$what" = unix ]; then
         echo "##### unix socket echo, ${size}-byte messages"
         bash "$ROOT/bench/compare_unix.sh" -c 10 -s "$size" -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
     done
+} 2>&1 | tee "$RESULTS/unix.txt"
 fi
 
 if [ "$what" = all ] || [ "$what" = spawn ]; then
+{ header spawn
     echo "##### process spawn+exit round trips (n=${SPAWNS:-1000}, best of 3)"
     for round in 1 2; do
         "$BUILD_PY" bench/spawn.py uv "${SPAWNS:-1000}"
@@ -124,9 +156,11 @@ if [ "$what" = all ] || [ "$what" = spawn ]; then
         "$BUILD_PY" bench/spawn.py fork "${SPAWNS:-1000}"
         [ -n "$PYPY" ] && PYTHONPATH="$PYPY_PATH" "$PYPY" bench/spawn.py fork "${SPAWNS:-1000}"
     done
+} 2>&1 | tee "$RESULTS/spawn.txt"
 fi
 
 if [ "$what" = all ] || [ "$what" = fs ]; then
+{ header fs
     FS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/uv-bench-fs.XXXXXX")"
     trap 'rm -rf "$FS_DIR"' EXIT
     FS_FILE="$FS_DIR/data"
@@ -138,9 +172,11 @@ if [ "$what" = all ] || [ "$what" = fs ]; then
         PYTHONPATH="$PYPY_PATH" "$PYPY" bench/fs_bench.py uv "$FS_FILE" "${FS_BENCH_STATS:-100000}"
     fi
     "$PEER_PY" bench/fs_bench.py peers "$FS_FILE" "${FS_BENCH_STATS:-100000}"
+} 2>&1 | tee "$RESULTS/fs.txt"
 fi
 
 if [ "$what" = all ] || [ "$what" = dns ]; then
+{ header dns
     echo "##### getaddrinfo(\"localhost\"), n=10000, 64 in flight (best of 3 per process, 3 rounds)"
     for round in 1 2 3; do
         "$BUILD_PY" bench/dns.py uv
@@ -148,9 +184,11 @@ if [ "$what" = all ] || [ "$what" = dns ]; then
         "$PEER_PY" bench/dns.py uvloop
         "$PEER_PY" bench/dns.py asyncio
     done
+} 2>&1 | tee "$RESULTS/dns.txt"
 fi
 
 if [ "$what" = all ] || [ "$what" = tls ]; then
+{ header tls
     if ! echo '#include <openssl/ssl.h>' | cc -E - >/dev/null 2>&1 || ! command -v openssl >/dev/null; then
         if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
         $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libssl-dev openssl
@@ -172,6 +210,7 @@ if [ "$what" = all ] || [ "$what" = tls ]; then
         TLSLOAD_VERSION=$version ECHOLOAD="$TLSLOAD" \
             bash "$SHARED/bench/compare.sh" -c 10 -s 1024 -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
     done
+} 2>&1 | tee "$RESULTS/tls.txt"
 fi
 
 # aio: uv.aio against uvloop and asyncio.  HTTP/1.1 keep-alive load from wrk
@@ -208,3 +247,7 @@ if [ "$what" = all ] || [ "$what" = aio ]; then
         PYTHONPATH="$PYPY_PATH" "$PYPY" bench/aio_guard.py asyncio
     fi
 fi
+
+# the charts (bench/plot.py, matplotlib from the peers' venv): from every
+# results file there is, callbacks.txt and echo.txt so far
+"$PEER_PY" "$ROOT/bench/plot.py" "$RESULTS" "${UV_BENCH_CHARTS:-$ROOT/bench/charts}"

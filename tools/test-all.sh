@@ -16,6 +16,9 @@
 # binary, prints one summary line per run and, last, "TOTAL: N passed, N
 # failed, N skipped".
 #
+# Then tools/docs.sh builds the documentation site (docs/) with Sphinx,
+# warnings as errors, and runs its code examples (doctest builder).
+#
 # Last, tools/test-wheels.sh builds the sdist and the wheels (dist/), installs
 # each wheel into a fresh venv of each interpreter it is tagged for and runs
 # the suite against the installed package, and installs the sdist from
@@ -23,7 +26,8 @@
 #
 # Exits non-zero when a run failed, errored, crashed, timed out or ran no test,
 # when a binary changed, when the CPython 3.11, 3.13, 3.14 or PyPy run is
-# missing, or when a wheel or sdist install or run failed.
+# missing, when the docs build failed, or when a wheel or sdist install or
+# run failed.
 #
 # Extra arguments go to every pytest run:  bash tools/test-all.sh -k timer
 # Environment: UV_CACHE_DIR (see setup-env.sh), UV_TEST_TIMEOUT (seconds per
@@ -146,7 +150,7 @@ fi
 if [ -n "$PY311" ]; then
     sysdir="$LOGDIR/system-libuv"
     mkdir -p "$sysdir"
-    cp -r setup.py README.md c_src libuv hpysrc uv tests "$sysdir/"
+    cp -r setup.py README.md c_src libuv hpysrc uv tests examples "$sysdir/"
     rm -f "$sysdir"/uv/_uv.*.so
     say "build (UV_LIBUV=system, in a copy): $BUILD_PY setup.py -q build_ext --inplace"
     if ( cd "$sysdir" && UV_LIBUV=system "$BUILD_PY" setup.py -q build_ext --inplace ) && [ -f "$sysdir/$SO" ]; then
@@ -157,6 +161,30 @@ if [ -n "$PY311" ]; then
         PROBLEMS+=("the build with UV_LIBUV=system failed")
     fi
 fi
+
+# ---- the documentation site ------------------------------------------------
+# tools/docs.sh: Sphinx's html and doctest builders with warnings as errors,
+# on the build interpreter (its own venv, requirements/docs.txt), with the
+# binary built above; the doctests count in the totals
+say "docs: tools/docs.sh (Sphinx html + doctest, -W --keep-going -n)"
+NRUN=$((NRUN + 1))
+docs_log="$LOGDIR/run-$NRUN.log"
+UV_CACHE_DIR="$CACHE" timeout -k 30 "$TIMEOUT" bash "$ROOT/tools/docs.sh" 2>&1 | tee "$docs_log"
+docs_rc="${PIPESTATUS[0]}"
+docs_line="$(grep -E '^docs: html built' "$docs_log" | tail -1)"
+docs_pass="$(sed -nE 's/.*, ([0-9]+) doctests passed.*/\1/p' <<<"$docs_line")"
+docs_fail="$(sed -nE 's/.*doctests passed, ([0-9]+) failed.*/\1/p' <<<"$docs_line")"
+T_PASSED=$((T_PASSED + ${docs_pass:-0})); T_FAILED=$((T_FAILED + ${docs_fail:-0}))
+docs_text="${docs_pass:-0} passed, ${docs_fail:-0} failed, 0 skipped (doctests; ${docs_line:-no summary})"
+if [ "$docs_rc" != 0 ] || [ -z "$docs_line" ]; then
+    docs_text="$docs_text  <-- FAILED: exit code $docs_rc"
+    PROBLEMS+=("docs: tools/docs.sh failed (exit code $docs_rc): a warning, a failing example or a missing piece")
+fi
+now="$(binaries_sha)"
+if [ "$now" != "$SHA_NOW" ]; then
+    PROBLEMS+=("docs: a binary was modified or removed during the docs build"); SHA_NOW="$now"
+fi
+SUMMARY+=("$(printf '%-24s: %s' "docs (sphinx, 3.11)" "$docs_text")")
 
 # ---- the wheels and the sdist, installed in fresh venvs ---------------------
 if [ "${UV_TEST_WHEELS:-1}" != 0 ]; then

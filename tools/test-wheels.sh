@@ -92,7 +92,8 @@ while IFS=$'\t' read -r label base pipwhl; do
         continue
     fi
     run="$WORK/run-$tag"
-    mkdir -p "$run" && cp -r "$ROOT/tests" "$run/tests"
+    # examples/ beside tests/: tests/test_examples.py runs them against the wheel
+    mkdir -p "$run" && cp -r "$ROOT/tests" "$run/tests" && cp -r "$ROOT/examples" "$run/examples"
     ( cd "$run" && run_suite "$label wheel" "$venv/bin/python" "" -- tests "$@"
       declare -p SUMMARY PROBLEMS T_PASSED T_FAILED T_SKIPPED NRUN >"$WORK/state" )
     . "$WORK/state"
