@@ -108,6 +108,8 @@ struct bridge_s {
      * wdone+1 .. wseq, so write n is at (wq_head + n - wdone - 1) % wq_cap */
     reqb_t **wq;
     size_t wq_cap, wq_head;
+    size_t rsize;            /* streams: the most one read returns (0: the
+                              * loop's buffer_size) */
     int kstate;              /* per kind: Poll: an error found by
                               * poll_check_fds, for the check phase to
                               * deliver (0: none); UDP: UDP_NOT_IP; TTY:
@@ -195,8 +197,11 @@ struct uvcore_s {
     uv_poll_t sigpoll;
     int sigfd[2];
     int signal_stop, user_stop;
-    /* loop-owned read buffer */
+    /* loop-owned read buffer: rbuf_cap bytes, allocated at the first read;
+     * rbuf_size is the loop's buffer_size, what a read asks for unless its
+     * stream has a read_buffer_size of its own (bridge rsize) */
     char *rbuf;
+    size_t rbuf_cap;
     size_t rbuf_size;
     /* the receive buffer of UDP handles that use recvmmsg (UDP_MMSG_BUF
      * bytes: libuv reads one datagram per 64 KiB of it) */
@@ -358,10 +363,15 @@ HPy handle_close(HPyContext *ctx, HPy self, HPy wrapper, int reset);
 #define STREAM_COMMON_DEFINES \
     &Stream_read_start, &Stream_read_stop, &Stream_try_write, &Stream_listen, \
     &Stream_accept, &Stream_is_readable, &Stream_is_writable, \
-    &Stream_write_queue_size, &Stream_write, &Stream_writes_done, &Stream_pin_write
+    &Stream_write_queue_size, &Stream_write, &Stream_writes_done, &Stream_pin_write, \
+    &Stream_get_read_buffer_size, &Stream_set_read_buffer_size
 extern HPyDef Stream_read_start, Stream_read_stop, Stream_try_write, Stream_listen,
     Stream_accept, Stream_is_readable, Stream_is_writable, Stream_write_queue_size,
-    Stream_write, Stream_writes_done, Stream_pin_write;
+    Stream_write, Stream_writes_done, Stream_pin_write,
+    Stream_get_read_buffer_size, Stream_set_read_buffer_size;
+/* the loop's read buffer, at least `want` bytes (NULL: out of memory) */
+char *core_read_buffer(uvcore_t *core, size_t want);
+#define READ_BUFFER_MAX ((size_t)1 << 30)
 int stream_kind(unsigned kind);
 /* a write of r->stream completed (the oldest in flight): unlink it */
 void stream_write_done(reqb_t *r);
