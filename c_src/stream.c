@@ -52,8 +52,18 @@ static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     ctx = core->ctx;
     if (nread > 0) {
+        /* data: on_read(stream, SUCCESS, data) through read_data, which
+         * needs no status */
         data = HPyBytes_FromStringAndSize(ctx, buf->base, nread);
-        st = HPyLong_FromInt32_t(ctx, 0);
+        if (HPy_IsNull(data)) {
+            core->fatal = 1;
+            uv_stop(core->loop);
+        } else {
+            core_dispatch(core, D_READ_DATA, w, data, HPy_NULL, 2);
+            HPy_Close(ctx, data);
+        }
+        HPy_Close(ctx, w);
+        return;
     } else {
         /* EOF or an error ends reading: the stream stops being pending for
          * it before the callback, which may start reading again */

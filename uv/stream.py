@@ -108,6 +108,11 @@ class UVStream(UVHandle):
         sent with none); a handle dropped before the write goes out is
         kept until then.
         Returns the :class:`WriteRequest`."""
+        if send_stream is None and on_write is None and type(data) is bytes:
+            request = _new_request(WriteRequest)       # the common case
+            request.stream = self
+            request._seq = self._n.write(data, None, None)
+            return request
         if type(data) is not bytes:
             data = _data(data)
         request = _new_request(WriteRequest)
