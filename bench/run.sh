@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: every benchmark of uv against its peers, in one run.
 #
-#   bash bench/run.sh [callbacks|echo|udp|unix|spawn|fs|dns|tls|aio|all]   (default: all)
+#   bash bench/run.sh [callbacks|echo|memory|udp|unix|spawn|fs|dns|tls|aio|all]   (default: all)
 #
 # Uses the interpreters that tools/setup-env.sh prepared (run it first, or run
 # tools/test-all.sh once) and a venv of its own with uvloop for the peers and
@@ -13,10 +13,16 @@
 # echo.txt, callbacks.png from callbacks.txt.
 # callbacks: one million chained callbacks, best of 3: uv Idle and Timer on
 #   CPython and PyPy, uvloop's and asyncio's call_soon chains
-#   (../shared/bench/callbacks_peers.py).
+#   (../shared/bench/callbacks_peers.py), and libuv's own rate in C
+#   (bench/callbacks_libuv.c, on the system libuv and on the bundled one);
+#   CB_ROUNDS rounds (3), each with the ratios to the C rate of that round.
 # echo: ../shared/bench/compare.sh at 1 KiB, 10 KiB and 100 KiB against the
 #   C server (echo_libuv.c) and uvloop's and asyncio's protocol servers, with
 #   the uv server (bench/echo_server.py) on CPython and on PyPy.
+# memory: bench/memory.py: server RSS per idle TCP connection (10,000
+#   connections that send nothing, each accepted and read from) for uv on
+#   CPython and PyPy, uvloop and asyncio; RSS per idle handle of each kind
+#   (10,000 made and not started) on CPython and PyPy.
 # udp: bench/udp_compare.sh, 1 KiB datagrams from bench/udpload.c (4 sockets,
 #   8 datagrams in flight on each, closed loop) against the C libuv server
 #   (bench/udp_echo_libuv.c), the uv server (bench/udp_echo_server.py) on
@@ -81,17 +87,40 @@ header() {
          "$("$PEER_PY" -c 'import uvloop; print("uvloop", uvloop.__version__)')"
 }
 
+# ---- callbacks (issue 10: the C reference beside the Python chains) ----
 if [ "$what" = all ] || [ "$what" = callbacks ]; then
 { header callbacks
-    echo "##### chained callbacks (n=1000000, best of 3)"
-    "$BUILD_PY" bench/callbacks.py idle
-    "$BUILD_PY" bench/callbacks.py timer
-    if [ -n "$PYPY" ]; then
-        PYTHONPATH="$PYPY_PATH" "$PYPY" bench/callbacks.py idle
-        PYTHONPATH="$PYPY_PATH" "$PYPY" bench/callbacks.py timer
+    BIN="${TMPDIR:-/tmp}"
+    # libuv's own rate: on the system libuv, and on the libuv sources bundled
+    # into _uv (the build extracts them under build/) when they are there
+    cc -O2 -o "$BIN/callbacks_libuv" bench/callbacks_libuv.c $(pkg-config --cflags --libs libuv)
+    CB_C=("$BIN/callbacks_libuv")
+    UV_TOP=$(ls -d build/temp.*/libuv/libuv1-* 2>/dev/null | head -1 || true)
+    if [ -n "$UV_TOP" ]; then
+        UV_SRCS=$("$BUILD_PY" -c "import sys; sys.path.insert(0, 'libuv'); import bundled; print(' '.join(bundled.sources('$UV_TOP')))")
+        cc -O2 -w -std=gnu11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_LARGEFILE_SOURCE \
+            -I"$UV_TOP/include" -I"$UV_TOP/src" -o "$BIN/callbacks_libuv_bundled" \
+            bench/callbacks_libuv.c $UV_SRCS -lpthread -ldl -lrt
+        CB_C+=("$BIN/callbacks_libuv_bundled")
     fi
-    "$PEER_PY" "$SHARED/bench/callbacks_peers.py" uvloop
-    "$PEER_PY" "$SHARED/bench/callbacks_peers.py" asyncio
+    echo "##### chained callbacks (n=1000000, best of 3; ratio: to the last C line of its kind, the bundled libuv in C)"
+    for round in $(seq "${CB_ROUNDS:-3}"); do
+        echo "## round $round (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+        {
+            for kind in idle timer; do
+                for c in "${CB_C[@]}"; do "$c" "$kind"; done
+                "$BUILD_PY" bench/callbacks.py "$kind"
+                [ -n "$PYPY" ] && PYTHONPATH="$PYPY_PATH" "$PYPY" bench/callbacks.py "$kind"
+            done
+            "$PEER_PY" "$SHARED/bench/callbacks_peers.py" uvloop
+            "$PEER_PY" "$SHARED/bench/callbacks_peers.py" asyncio
+        } | awk '{ print } /^kind=c-idle/ { ci = $NF } /^kind=c-timer/ { ct = $NF }
+                 { sub("rate=", "", $NF); r[NR] = $NF; k[NR] = $1 }
+                 END { printf "ratios:"; for (i = 1; i <= NR; i++) {
+                         base = (k[i] ~ /timer/) ? ct : ci; sub("rate=", "", base);
+                         if (base > 0) printf " %s=%.2f", substr(k[i], 6), r[i] / base }
+                       print "" }'
+    done
 } 2>&1 | tee "$RESULTS/callbacks.txt"
 fi
 
@@ -109,6 +138,24 @@ if [ "$what" = all ] || [ "$what" = echo ]; then
         bash "$SHARED/bench/compare.sh" -c 10 -s "$size" -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
     done
 } 2>&1 | tee "$RESULTS/echo.txt"
+fi
+
+# ---- memory (issue 10): per idle connection and per idle handle ----
+if [ "$what" = all ] || [ "$what" = memory ]; then
+    echo "##### memory per idle TCP connection (n=${MEM_CONNS:-10000}, server RSS growth / n; ratio to uvloop)"
+    {
+        "$BUILD_PY" bench/memory.py conns uv "${MEM_CONNS:-10000}"
+        [ -n "$PYPY" ] && PYTHONPATH="$PYPY_PATH" "$PYPY" bench/memory.py conns uv "${MEM_CONNS:-10000}"
+        "$PEER_PY" bench/memory.py conns uvloop "${MEM_CONNS:-10000}"
+        "$PEER_PY" bench/memory.py conns asyncio "${MEM_CONNS:-10000}"
+    } | awk '{ print; sub("bytes_per_conn=", "", $NF); v[NR] = $NF; k[NR] = $1 }
+             $1 ~ /uvloop/ { base = $NF }
+             END { printf "ratios to uvloop:"; for (i = 1; i <= NR; i++)
+                     if (base > 0) printf " %s=%.2f", substr(k[i], 12), v[i] / base
+                   print "" }'
+    echo "##### memory per idle handle (n=${MEM_HANDLES:-10000} of each kind, each kind in its own process)"
+    "$BUILD_PY" bench/memory.py handles "${MEM_HANDLES:-10000}"
+    [ -n "$PYPY" ] && PYTHONPATH="$PYPY_PATH" "$PYPY" bench/memory.py handles "${MEM_HANDLES:-10000}"
 fi
 
 if [ "$what" = all ] || [ "$what" = udp ]; then

@@ -368,7 +368,7 @@ static HPy Loop_new_impl(HPyContext *ctx, HPy type, const HPy *args,
                          HPy_ssize_t nargs, HPy kw)
 {
     int is_default = 0;
-    HPy_ssize_t bufsize = 65536;
+    HPy_ssize_t bufsize = 262144;     /* as uvloop: a 100 KiB message in one read */
     static const char *kwlist[] = {"default", "buffer_size", NULL};
     HPyTracker ht;
     if (!HPyArg_ParseKeywordsDict(ctx, &ht, args, nargs, kw, "|pn", kwlist,

@@ -12,7 +12,7 @@ static const char *dispatch_names[D_COUNT] = {
     [D_IDLE] = "idle", [D_PREPARE] = "prepare", [D_CHECK] = "check",
     [D_TIMEOUT] = "timeout", [D_WAKEUP] = "wakeup", [D_SIGNAL] = "signal",
     [D_CLOSED] = "closed", [D_LATER] = "later", [D_ERROR] = "error",
-    [D_MAKE_ERROR] = "make_error", [D_READ] = "read",
+    [D_MAKE_ERROR] = "make_error", [D_READ] = "read", [D_READ_DATA] = "read_data",
     [D_CONNECTION] = "connection", [D_REQUEST] = "request",
     [D_WRITE_DONE] = "write_done", [D_COLLECT] = "collect",
     [D_RECEIVE] = "receive", [D_RECEIVED] = "received",

@@ -15,13 +15,26 @@ int stream_kind(unsigned kind)
 
 /* ---- reading ---- */
 
+/* The loop has one read buffer: a read is copied out of it into a bytes
+ * object before any Python runs, so every stream and UDP handle of the loop
+ * can share it.  It grows to the largest size a read asked for. */
+char *core_read_buffer(uvcore_t *core, size_t want)
+{
+    if (core->rbuf_cap < want) {
+        free(core->rbuf);
+        core->rbuf = malloc(want);
+        core->rbuf_cap = core->rbuf ? want : 0;
+    }
+    return core->rbuf;
+}
+
 static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
-    uvcore_t *core = ((bridge_t *)h->data)->core;
-    if (core->rbuf == NULL)
-        core->rbuf = malloc(core->rbuf_size);
-    buf->base = core->rbuf;
-    buf->len = core->rbuf ? core->rbuf_size : 0;   /* 0: libuv reports ENOBUFS */
+    bridge_t *b = h->data;
+    uvcore_t *core = b->core;
+    size_t want = b->rsize ? b->rsize : core->rbuf_size;
+    buf->base = core_read_buffer(core, want);
+    buf->len = buf->base ? want : 0;   /* 0: libuv reports ENOBUFS */
 }
 
 static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
@@ -39,8 +52,18 @@ static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     ctx = core->ctx;
     if (nread > 0) {
+        /* data: on_read(stream, SUCCESS, data) through read_data, which
+         * needs no status */
         data = HPyBytes_FromStringAndSize(ctx, buf->base, nread);
-        st = HPyLong_FromInt32_t(ctx, 0);
+        if (HPy_IsNull(data)) {
+            core->fatal = 1;
+            uv_stop(core->loop);
+        } else {
+            core_dispatch(core, D_READ_DATA, w, data, HPy_NULL, 2);
+            HPy_Close(ctx, data);
+        }
+        HPy_Close(ctx, w);
+        return;
     } else {
         /* EOF or an error ends reading: the stream stops being pending for
          * it before the callback, which may start reading again */
@@ -82,6 +105,31 @@ static HPy Stream_read_stop_impl(HPyContext *ctx, HPy self)
         return err ? HPy_NULL : HPy_Dup(ctx, ctx->h_None);
     uv_read_stop(&b->u.stream);
     handle_unpin(ctx, self, b, PIN_READING);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(Stream_get_read_buffer_size, "get_read_buffer_size", HPyFunc_NOARGS,
+            .doc = "get_read_buffer_size() -> the most one read returns")
+static HPy Stream_get_read_buffer_size_impl(HPyContext *ctx, HPy self)
+{
+    bridge_t *b = HandleObject_AsStruct(ctx, self)->b;
+    if (!(b->flags & BF_OPEN))          /* the core may be gone */
+        return uv_raise(ctx, ERR_CLOSED_HANDLE);
+    return HPyLong_FromSize_t(ctx, b->rsize ? b->rsize : b->core->rbuf_size);
+}
+
+HPyDef_METH(Stream_set_read_buffer_size, "set_read_buffer_size", HPyFunc_O,
+            .doc = "set_read_buffer_size(n): reads of this stream return at most n bytes "
+                   "(1 to 2**30; 0: the loop's buffer_size)")
+static HPy Stream_set_read_buffer_size_impl(HPyContext *ctx, HPy self, HPy v)
+{
+    int64_t n;
+    bridge_t *b = handle_usable(ctx, self);
+    if (b == NULL || arg_int64(ctx, v, "read_buffer_size must be an int", &n) < 0)
+        return HPy_NULL;
+    if (n < 0 || (uint64_t)n > READ_BUFFER_MAX)
+        return uv_raise(ctx, UV_EINVAL);
+    b->rsize = (size_t)n;
     return HPy_Dup(ctx, ctx->h_None);
 }
 

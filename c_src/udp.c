@@ -153,10 +153,8 @@ static void udp_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
         return;
     }
 #endif
-    if (core->rbuf == NULL)
-        core->rbuf = malloc(core->rbuf_size);
-    buf->base = core->rbuf;
-    buf->len = core->rbuf ? core->rbuf_size : 0;
+    buf->base = core_read_buffer(core, core->rbuf_size);
+    buf->len = buf->base ? core->rbuf_size : 0;
 }
 
 static void udp_recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,

@@ -108,6 +108,8 @@ struct bridge_s {
      * wdone+1 .. wseq, so write n is at (wq_head + n - wdone - 1) % wq_cap */
     reqb_t **wq;
     size_t wq_cap, wq_head;
+    size_t rsize;            /* streams: the most one read returns (0: the
+                              * loop's buffer_size) */
     int kstate;              /* per kind: Poll: an error found by
                               * poll_check_fds, for the check phase to
                               * deliver (0: none); UDP: UDP_NOT_IP; TTY:
@@ -141,7 +143,7 @@ enum { RF_INFLIGHT = 1u << 0, RF_OBJ_ALIVE = 1u << 1, RF_DONE = 1u << 2,
 enum {
     D_IDLE, D_PREPARE, D_CHECK, D_TIMEOUT, D_WAKEUP, D_SIGNAL, D_CLOSED,
     D_LATER, D_ERROR, D_MAKE_ERROR,
-    D_READ, D_CONNECTION, D_REQUEST, D_WRITE_DONE, D_COLLECT,
+    D_READ, D_READ_DATA, D_CONNECTION, D_REQUEST, D_WRITE_DONE, D_COLLECT,
     D_RECEIVE, D_RECEIVED, D_SEND_DONE, D_POLL,
     D_ADDRESS4, D_ADDRESS6,      /* uv.Address4 / uv.Address6 (the classes) */
     D_EXIT, D_FS_EVENT, D_FS_POLL,
@@ -195,8 +197,11 @@ struct uvcore_s {
     uv_poll_t sigpoll;
     int sigfd[2];
     int signal_stop, user_stop;
-    /* loop-owned read buffer */
+    /* loop-owned read buffer: rbuf_cap bytes, allocated at the first read;
+     * rbuf_size is the loop's buffer_size, what a read asks for unless its
+     * stream has a read_buffer_size of its own (bridge rsize) */
     char *rbuf;
+    size_t rbuf_cap;
     size_t rbuf_size;
     /* record mode (Loop.select, for uv.aio): while it runs, what callbacks
      * would dispatch is appended to `events` (which, args, which, args...)
@@ -366,10 +371,15 @@ HPy handle_close(HPyContext *ctx, HPy self, HPy wrapper, int reset);
 #define STREAM_COMMON_DEFINES \
     &Stream_read_start, &Stream_read_stop, &Stream_try_write, &Stream_listen, \
     &Stream_accept, &Stream_is_readable, &Stream_is_writable, \
-    &Stream_write_queue_size, &Stream_write, &Stream_writes_done, &Stream_pin_write
+    &Stream_write_queue_size, &Stream_write, &Stream_writes_done, &Stream_pin_write, \
+    &Stream_get_read_buffer_size, &Stream_set_read_buffer_size
 extern HPyDef Stream_read_start, Stream_read_stop, Stream_try_write, Stream_listen,
     Stream_accept, Stream_is_readable, Stream_is_writable, Stream_write_queue_size,
-    Stream_write, Stream_writes_done, Stream_pin_write;
+    Stream_write, Stream_writes_done, Stream_pin_write,
+    Stream_get_read_buffer_size, Stream_set_read_buffer_size;
+/* the loop's read buffer, at least `want` bytes (NULL: out of memory) */
+char *core_read_buffer(uvcore_t *core, size_t want);
+#define READ_BUFFER_MAX ((size_t)1 << 30)
 int stream_kind(unsigned kind);
 /* a write of r->stream completed (the oldest in flight): unlink it */
 void stream_write_done(reqb_t *r);

@@ -729,6 +729,70 @@ def test_read_chunks_bounded_by_loop_buffer_size(run_loop):
         loop.close()
 
 
+def test_read_buffer_size_defaults_to_the_loop_buffer_size(loop):
+    assert uv.Loop.__init__.__defaults__[1] == 262144      # as uvloop's
+    assert uv.TCP(loop=loop).read_buffer_size == loop.buffer_size
+    small = uv.Loop(buffer_size=4096)
+    try:
+        tcp = uv.TCP(loop=small)
+        assert tcp.read_buffer_size == 4096
+        tcp.read_buffer_size = 100000
+        assert tcp.read_buffer_size == 100000
+        tcp.read_buffer_size = 0                # back to the loop's
+        assert tcp.read_buffer_size == 4096
+        tcp.close()
+    finally:
+        small.close_all_handles()
+        small.run()
+        small.close()
+
+
+def test_read_buffer_size_bounds_each_read(pair, until):
+    """A stream's read_buffer_size bounds its reads, whatever the loop's
+    buffer size; the other stream of the loop keeps the loop's."""
+    client, accepted = pair
+    accepted.read_buffer_size = 1000
+    state = collect_reads(accepted)
+    client.write(b"r" * 100000)
+    until(lambda: len(state["data"]) >= 100000)
+    sizes = [len(d) for st, d in state["calls"] if st is S.SUCCESS]
+    assert max(sizes) <= 1000
+    assert len(sizes) >= 100
+    assert state["data"] == b"r" * 100000
+    # larger again, while reading: later reads may be larger
+    accepted.read_buffer_size = 1 << 20
+    back = collect_reads(client)
+    accepted.write(b"s" * 300000)
+    until(lambda: len(back["data"]) >= 300000)
+    assert back["data"] == b"s" * 300000
+    assert client.read_buffer_size == client.loop.buffer_size
+
+
+@pytest.mark.parametrize("bad, exc", [
+    (-1, uv.error.ArgumentError), (2 ** 30 + 1, uv.error.ArgumentError),
+    (2 ** 64, OverflowError), ("4096", TypeError), (4096.0, TypeError),
+    (None, TypeError),
+])
+def test_read_buffer_size_bad_values(loop, bad, exc):
+    tcp = uv.TCP(loop=loop)
+    with pytest.raises(exc):
+        tcp.read_buffer_size = bad
+    assert tcp.read_buffer_size == loop.buffer_size
+    tcp.close()
+
+
+def test_read_buffer_size_of_a_closed_stream_raises(loop, run_loop):
+    tcp = uv.TCP(loop=loop)
+    tcp.close()
+    with pytest.raises(uv.ClosedHandleError):
+        tcp.read_buffer_size = 4096
+    run_loop(loop)
+    with pytest.raises(uv.ClosedHandleError):
+        tcp.read_buffer_size
+    with pytest.raises(uv.ClosedHandleError):
+        tcp.read_buffer_size = 4096
+
+
 def test_write_send_stream_on_tcp_raises(pair):
     """Only IPC pipes can send handles: over TCP it is refused at once."""
     client, accepted = pair

@@ -48,7 +48,7 @@ class DefaultAllocator(Allocator):
     :meth:`allocate` / :meth:`finalize` are not called.
     """
 
-    def __init__(self, buffer_size=65536):
+    def __init__(self, buffer_size=262144):
         self.buffer_size = buffer_size
 
     def allocate(self, handle, suggested_size):
@@ -103,17 +103,23 @@ _default_lock = threading.Lock()
 
 
 class Loop(object):
-    """An event loop: ``Loop(allocator=None, buffer_size=65536, default=False)``.
+    """An event loop: ``Loop(allocator=None, buffer_size=262144, default=False)``.
 
     Creating a loop makes it the current loop of the calling thread.  A loop
     is used by one thread at a time; only :meth:`call_later` and
     ``Async.send`` may be called from other threads.  While the loop waits
     for I/O, other Python threads run.
+
+    *buffer_size* is the size of the loop's read buffer: the most bytes one
+    read of a stream (unless its ``read_buffer_size`` is set) or one UDP
+    datagram brings.  The default, 256 KiB as in uvloop, lets a large
+    message arrive in one ``on_read`` call; the buffer is allocated at the
+    first read.
     """
 
     _default = None
 
-    def __init__(self, allocator=None, buffer_size=65536, default=False):
+    def __init__(self, allocator=None, buffer_size=262144, default=False):
         self._n = _native_loop(bool(default), buffer_size)
         self._handles = weakref.WeakSet()
         self._later = collections.deque()

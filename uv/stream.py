@@ -73,6 +73,21 @@ class UVStream(UVHandle):
         """Bytes waiting to be written."""
         return self._n.write_queue_size()
 
+    @property
+    def read_buffer_size(self):
+        """The most bytes one ``on_read`` call gets: the size of the buffer
+        libuv reads this stream into (read/write; default: the loop's
+        ``buffer_size``).  Larger reads mean fewer calls and larger writes
+        for bulk data; setting 0 goes back to the loop's size.
+
+        :raises uv.error.ArgumentError: not between 0 and 2**30
+        :raises uv.ClosedHandleError: setting it on a closing or closed stream"""
+        return self._n.get_read_buffer_size()
+
+    @read_buffer_size.setter
+    def read_buffer_size(self, size):
+        self._n.set_read_buffer_size(size)
+
     def read_start(self, on_read=None):
         """Start reading.
 
@@ -93,6 +108,11 @@ class UVStream(UVHandle):
         sent with none); a handle dropped before the write goes out is
         kept until then.
         Returns the :class:`WriteRequest`."""
+        if send_stream is None and on_write is None and type(data) is bytes:
+            request = _new_request(WriteRequest)       # the common case
+            request.stream = self
+            request._seq = self._n.write(data, None, None)
+            return request
         if type(data) is not bytes:
             data = _data(data)
         request = _new_request(WriteRequest)
