@@ -28,6 +28,7 @@ from asyncio import base_events, constants, events, sslproto
 import uv
 from .._loader import _uv
 from .stream import Listener, StreamTransport
+from . import pipes as _pipes, subprocess as _subprocess    # uv.aio-io
 
 __all__ = ["Loop"]
 
@@ -41,6 +42,11 @@ _SIGNAL = _NAMES.index("signal")
 
 # the arguments this Python's SSLProtocol and _make_ssl_transport know
 _SSL_PARAMS = set(inspect.signature(sslproto.SSLProtocol).parameters)
+
+# uv.aio-io: the events of processes, polls (write pipes) and datagrams
+# (the aio branch has its own _POLL entry: keep one of the two on merging)
+_EXIT = _NAMES.index("process_exit")
+_POLL_IO = _NAMES.index("poll")
 
 
 def _sighandler_noop(signum, frame):
@@ -114,6 +120,10 @@ class Loop(base_events.BaseEventLoop):
                 args[0]._on_closed()
             elif which == _SIGNAL:
                 self._handle_signal(args[1])
+            elif which == _EXIT:                        # uv.aio-io
+                args[0]._on_exit(args[1], args[2])
+            elif which == _POLL_IO:                     # uv.aio-io
+                args[0].on_poll(args[1], args[2])
 
     def _write_to_self(self):
         # any thread; the loop may be closed already
@@ -247,6 +257,19 @@ class Loop(base_events.BaseEventLoop):
         if listener is not None:
             listener.close()
         sock.close()
+
+    # ==== uv.aio-io: subprocesses, pipes, Unix sockets, datagrams ====
+    # (uv/aio/subprocess.py, pipes.py; the section of branch aio-io)
+
+    _make_subprocess_transport = _subprocess.make_subprocess_transport
+
+    def _make_read_pipe_transport(self, pipe, protocol, waiter=None, extra=None):
+        return _pipes.ReadPipeTransport(self, pipe, protocol, waiter, extra)
+
+    def _make_write_pipe_transport(self, pipe, protocol, waiter=None, extra=None):
+        return _pipes.WritePipeTransport(self, pipe, protocol, waiter, extra)
+
+    # ==== end of uv.aio-io ====
 
     # ---- signals ----
 
