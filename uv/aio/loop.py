@@ -28,7 +28,7 @@ from asyncio import base_events, constants, events, sslproto
 import uv
 from .._loader import _uv
 from .stream import Listener, StreamTransport
-from . import pipes as _pipes, subprocess as _subprocess    # uv.aio-io
+from . import pipes as _pipes, subprocess as _subprocess, unix as _unix  # uv.aio-io
 
 __all__ = ["Loop"]
 
@@ -190,6 +190,8 @@ class Loop(base_events.BaseEventLoop):
 
     def _native_stream(self, sock):
         """A native TCP handle that takes over *sock*'s descriptor."""
+        if sock.family == socket.AF_UNIX:                   # uv.aio-io
+            return _unix.native_stream(self, sock)
         if sock.family not in (socket.AF_INET, socket.AF_INET6):
             raise NotImplementedError("uv.aio streams are TCP for now")
         native = _uv.TCP(self._uvn)
@@ -232,6 +234,9 @@ class Loop(base_events.BaseEventLoop):
         names = ("ssl_handshake_timeout", "ssl_shutdown_timeout")
         ssl_kwargs = dict(zip(names, args))
         ssl_kwargs.update(kwargs)
+        if sock.family == socket.AF_UNIX:                   # uv.aio-io
+            return _unix.start_serving(self, protocol_factory, sock, sslcontext,
+                                       server, backlog, self._ssl_kwargs(ssl_kwargs))
         native = _uv.TCP(self._uvn)
         fd = os.dup(sock.fileno())
         try:
@@ -268,6 +273,9 @@ class Loop(base_events.BaseEventLoop):
 
     def _make_write_pipe_transport(self, pipe, protocol, waiter=None, extra=None):
         return _pipes.WritePipeTransport(self, pipe, protocol, waiter, extra)
+
+    create_unix_connection = _unix.create_unix_connection
+    create_unix_server = _unix.create_unix_server
 
     # ==== end of uv.aio-io ====
 

@@ -114,6 +114,7 @@ class ReadPipeTransport(_PipeMixin, StreamTransport, transports.ReadTransport):
     """The reading end of a pipe as an :class:`asyncio.ReadTransport`."""
 
     def __init__(self, loop, pipe, protocol, waiter=None, extra=None):
+        self._released = True         # until it has a native pipe (__del__)
         native = _native_pipe(loop, pipe)
         extra = dict(extra or ())
         extra.setdefault('sockname', None)
@@ -209,6 +210,7 @@ class WritePipeTransport(_PipeMixin, StreamTransport, transports.WriteTransport)
     """The writing end of a pipe as an :class:`asyncio.WriteTransport`."""
 
     def __init__(self, loop, pipe, protocol, waiter=None, extra=None):
+        self._released = True         # until it has a native pipe (__del__)
         native = _native_pipe(loop, pipe)
         extra = dict(extra or ())
         extra.setdefault('sockname', None)

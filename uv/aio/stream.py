@@ -26,6 +26,9 @@ __all__ = []
 
 UV_EOF = StatusCodes.EOF.value
 UV_ECANCELED = StatusCodes.ECANCELED.value
+# Python 3.13+ servers know their transports (Server.close_clients)
+from asyncio import base_events as _base_events    # noqa: E402
+_SERVER_TAKES_TRANSPORT = 'transport' in _base_events.Server._attach.__code__.co_varnames
 
 
 def _buffered_copy(protocol, data):
@@ -72,7 +75,7 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
         if 'peername' not in self._extra:
             self._extra['peername'] = self._name(native.getpeername)
         if server is not None:
-            server._attach()
+            server._attach(self) if _SERVER_TAKES_TRANSPORT else server._attach()
         loop._transports.add(self)
         loop.call_soon(self._protocol.connection_made, self)
         loop.call_soon(self._start_reading)
@@ -131,6 +134,7 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
             except OSError:
                 return default
             sock = socket.socket(self._family, socket.SOCK_STREAM, 0, fileno=fd)
+            sock.setblocking(False)   # PyPy's socket(fileno=) made it blocking
             self._socket = trsock.TransportSocket(sock)
         return self._socket
 
@@ -374,7 +378,7 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
             self._protocol = None
             server = self._server
             if server is not None:
-                server._detach()
+                server._detach(self) if _SERVER_TAKES_TRANSPORT else server._detach()
                 self._server = None
 
 
