@@ -627,3 +627,270 @@ def test_closing_the_loop_gives_back_its_fds(fd_count):
         run(main())
     gc.collect()
     assert fd_count() == before
+
+
+# ---------------------------------------------------------------- connecting, readiness, sock_*
+
+def test_create_connection_by_name_to_a_uv_server():
+    """create_connection resolves 'localhost' (getaddrinfo on libuv's pool),
+    connects with sock_connect, and talks to a uv.aio server."""
+    async def main():
+        async def handle(reader, writer):
+            writer.write((await reader.readline()).upper())
+            await writer.drain()
+            writer.close()
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("localhost", port)
+        writer.write(b"over uv\n")
+        line = await reader.readline()
+        sock = writer.get_extra_info("socket")
+        nodelay = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return line, nodelay
+    line, nodelay = run(main())
+    assert line == b"OVER UV\n"
+    assert nodelay
+
+
+def test_create_connection_refused_raises():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()                                    # nothing listens there
+
+    async def main():
+        with pytest.raises(ConnectionRefusedError):
+            await asyncio.open_connection("127.0.0.1", port)
+    run(main())
+
+
+def test_getaddrinfo_and_getnameinfo_match_the_socket_module():
+    async def main():
+        loop = asyncio.get_running_loop()
+        got = await loop.getaddrinfo("localhost", 80, type=socket.SOCK_STREAM)
+        numeric = await loop.getaddrinfo("127.0.0.1", "80", proto=socket.IPPROTO_TCP)
+        name = await loop.getnameinfo(("127.0.0.1", 80))
+        with pytest.raises(socket.gaierror) as info:
+            await loop.getaddrinfo("no-such-host.invalid", 80)
+        with pytest.raises(TypeError):
+            await loop.getaddrinfo("localhost", 80, family="x")
+        return got, numeric, name, info.value
+    got, numeric, name, error = run(main())
+    assert got == socket.getaddrinfo("localhost", 80, type=socket.SOCK_STREAM)
+    assert numeric == socket.getaddrinfo("127.0.0.1", "80", proto=socket.IPPROTO_TCP)
+    assert isinstance(got[0][0], socket.AddressFamily)
+    assert name == socket.getnameinfo(("127.0.0.1", 80), 0)
+    assert error.errno in (socket.EAI_NONAME, getattr(socket, "EAI_AGAIN", None))
+
+
+def test_add_reader_and_add_writer_on_a_socket_pair():
+    a, b = socket.socketpair()
+    a.setblocking(False)
+    b.setblocking(False)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        loop.add_reader(a, lambda: readable.done() or readable.set_result(a.recv(100)))
+        writable = loop.create_future()
+        loop.add_writer(b.fileno(), lambda: writable.done() or writable.set_result(True))
+        assert await writable
+        assert loop.remove_writer(b) is True
+        assert loop.remove_writer(b) is False
+        b.send(b"ping")
+        data = await readable
+        # a second add_reader replaces the first
+        second = loop.create_future()
+        loop.add_reader(a, lambda: second.done() or second.set_result(a.recv(100)))
+        b.send(b"again")
+        data2 = await second
+        assert loop.remove_reader(a.fileno()) is True
+        assert loop.remove_reader(a) is False
+        with pytest.raises(ValueError):
+            loop.add_reader(-1, print)
+        with pytest.raises(ValueError):
+            loop.add_reader(object(), print)
+        return data, data2
+    try:
+        assert run(main()) == (b"ping", b"again")
+    finally:
+        a.close()
+        b.close()
+
+
+def test_reader_of_a_closed_fd_runs_and_meets_the_error():
+    """An fd closed under add_reader: the reader runs (as after a selector
+    reports the fd ready) and its own call meets the error; no crash."""
+    a, b = socket.socketpair()
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        seen = loop.create_future()
+
+        def reader():
+            try:
+                os.fstat(fd)
+            except OSError as exc:
+                if not seen.done():
+                    seen.set_result(exc.errno)
+        fd = a.fileno()
+        loop.add_reader(fd, reader)
+        a.close()
+        result = await seen
+        loop.remove_reader(fd)
+        return result
+    try:
+        assert run(main()) == 9                 # EBADF
+    finally:
+        b.close()
+
+
+def test_add_reader_on_a_transport_fd_is_refused():
+    async def main():
+        loop = asyncio.get_running_loop()
+        server = await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        fd = writer.get_extra_info("socket").fileno()
+        native_fd = writer.transport._n.fileno()
+        with pytest.raises(RuntimeError):
+            loop.add_reader(native_fd, print)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return fd
+    run(main())
+
+
+def test_sock_methods_move_data_and_accept_connections():
+    async def main():
+        loop = asyncio.get_running_loop()
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        client = socket.socket()
+        client.setblocking(False)
+        accepting = loop.create_task(loop.sock_accept(listener))
+        await loop.sock_connect(client, listener.getsockname())
+        conn, address = await accepting
+        assert address == client.getsockname()
+        assert conn.gettimeout() == 0
+        big = os.urandom(3 << 20)               # more than the socket buffers
+        sending = loop.create_task(loop.sock_sendall(client, big))
+        got = bytearray()
+        buf = bytearray(65536)
+        while len(got) < len(big):
+            n = await loop.sock_recv_into(conn, buf)
+            got += buf[:n]
+        await sending
+        await loop.sock_sendall(conn, b"tail")
+        tail = await loop.sock_recv(client, 10)
+        for s in (listener, client, conn):
+            s.close()
+        return bytes(got) == big, tail
+    assert run(main()) == (True, b"tail")
+
+
+def test_sock_recv_cancelled_then_again():
+    """A cancelled sock_recv leaves no watch behind that steals the next
+    one's wake-up."""
+    a, b = socket.socketpair()
+    a.setblocking(False)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        first = loop.create_task(loop.sock_recv(a, 10))
+        await asyncio.sleep(0)
+        first.cancel()
+        second = loop.create_task(loop.sock_recv(a, 10))
+        await asyncio.sleep(0)
+        b.send(b"data")
+        return await second
+    try:
+        assert run(main()) == b"data"
+    finally:
+        a.close()
+        b.close()
+
+
+def test_udp_sock_sendto_and_recvfrom():
+    async def main():
+        loop = asyncio.get_running_loop()
+        r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        r.bind(("127.0.0.1", 0))
+        r.setblocking(False)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setblocking(False)
+        receiving = loop.create_task(loop.sock_recvfrom(r, 100))
+        await asyncio.sleep(0)
+        await loop.sock_sendto(s, b"dgram", r.getsockname())
+        data, address = await receiving
+        ok = address[1] == s.getsockname()[1]
+        r.close()
+        s.close()
+        return data, ok
+    assert run(main()) == (b"dgram", True)
+
+
+def test_sendfile_on_a_transport_and_on_a_socket(tmp_path):
+    """loop.sendfile on a uv.aio transport (os.sendfile, native) and
+    loop.sock_sendfile; the file position ends after what was sent."""
+    data = os.urandom(1 << 20) + b"end"
+    path = tmp_path / "payload"
+    path.write_bytes(data)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        received = loop.create_future()
+        chunks = []
+
+        class Sink(asyncio.Protocol):
+            def data_received(self, chunk):
+                chunks.append(chunk)
+
+            def eof_received(self):
+                received.set_result(b"".join(chunks))
+        server = await loop.create_server(Sink, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        transport, _ = await loop.create_connection(asyncio.Protocol, "127.0.0.1", port)
+        with open(path, "rb") as f:
+            transport.write(b"head:")
+            sent = await loop.sendfile(transport, f, offset=10, count=500000)
+            position = f.tell()
+            with pytest.raises(RuntimeError):
+                loop.add_reader(transport._n.fileno(), print)
+        transport.write_eof()
+        got = await received
+        transport.close()
+        # sock_sendfile on a plain socket
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        client = socket.socket()
+        client.setblocking(False)
+        accepting = loop.create_task(loop.sock_accept(listener))
+        await loop.sock_connect(client, listener.getsockname())
+        conn, _ = await accepting
+        with open(path, "rb") as f:
+            sent2 = await loop.sock_sendfile(client, f)
+        client.close()
+        got2 = bytearray()
+        while True:
+            chunk = await loop.sock_recv(conn, 1 << 16)
+            if not chunk:
+                break
+            got2 += chunk
+        conn.close()
+        listener.close()
+        server.close()
+        await server.wait_closed()
+        return sent, position, got, sent2, bytes(got2)
+    sent, position, got, sent2, got2 = run(main())
+    assert sent == 500000 and position == 500010
+    assert got == b"head:" + data[10:500010]
+    assert sent2 == len(data) and got2 == data

@@ -133,11 +133,16 @@ def test_sock_arguments_take_over_sockets(sockdir):
             def data_received(self, data):
                 got.append(data)
         transport, _ = await loop.create_unix_connection(Proto, sock=a)
-        assert a.fileno() == -1              # the transport took it over
+        assert transport.get_extra_info("socket").fileno() == a.fileno()
         b.sendall(b"from the pair")
         while not got:
             await asyncio.sleep(0.01)
         transport.close()
+        for _ in range(100):
+            if a.fileno() == -1:
+                break
+            await asyncio.sleep(0.01)
+        assert a.fileno() == -1              # closed with the transport
         b.close()
         ok = await in_thread(unix_client, path, 3)
         srv.close()

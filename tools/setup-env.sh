@@ -519,6 +519,31 @@ else
     rm -f "$CACHE/pypy-path"
 fi
 
+# asyncio's own tests for PyPy (tests/test_aio_asyncio_suite.py runs them
+# against uv.aio): PyPy's lib-python test package is Debian's
+# pypy3-lib-testsuite (trixie, the same PyPy release), unpacked into a
+# prefix of its own; its test package goes on PyPy's path.  Not fatal: the
+# suite's test then says the package is missing.
+PYPY_TESTS="$CACHE/pypy-tests"
+PYPY_TESTS_LIB=""
+setup_pypy_tests() {
+    local stamp="v$STAMP_VERSION|$PYPY_VER" dir
+    if ! { stamp_ok "$PYPY_TESTS/.stamp" "$stamp" && [ -d "$PYPY_TESTS/lib/test/test_asyncio" ]; }; then
+        rm -rf "$PYPY_TESTS"
+        mkdir -p "$PYPY_TESTS/lib"
+        private_fetch trixie "$PYPY_TESTS/prefix" pypy3-lib-testsuite || return 1
+        dir="$(find "$PYPY_TESTS/prefix" -type d -path '*/test/test_asyncio' | head -1)"
+        [ -n "$dir" ] || { warn "pypy3-lib-testsuite has no test/test_asyncio"; return 1; }
+        mv "$(dirname "$dir")" "$PYPY_TESTS/lib/test"
+        rm -rf "$PYPY_TESTS/prefix"
+        echo "$stamp" >"$PYPY_TESTS/.stamp"
+    fi
+    PYPY_TESTS_LIB="$PYPY_TESTS/lib"
+}
+if [ -n "$PYPY" ]; then
+    setup_pypy_tests || warn "no asyncio test suite for PyPy: its run of it will be skipped"
+fi
+
 # ==========================================================================
 # The list for tools/test-all.sh, and the report
 # ==========================================================================
@@ -535,7 +560,8 @@ fi
         [ -n "${READY[$m]:-}" ] && [ "$m" != "$BUILD_MINOR" ] &&
             printf '%s\tcpython-%s\t%s\t\n' "$role" "${FULLVER[$m]}" "${READY[$m]}"
     done
-    [ -n "$PYPY" ] && printf 'pypy\tpypy-3.11 (%s)\t%s\t%s\n' "$PYPY_VER" "$PYPY" "$PYPY_SITE"
+    [ -n "$PYPY" ] && printf 'pypy\tpypy-3.11 (%s)\t%s\t%s\n' "$PYPY_VER" "$PYPY" \
+        "$PYPY_SITE${PYPY_TESTS_LIB:+:$PYPY_TESTS_LIB}"
     :
 } >"$CACHE/interpreters.new"
 {

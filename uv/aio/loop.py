@@ -27,6 +27,8 @@ from asyncio import base_events, constants, events, sslproto
 
 import uv
 from .._loader import _uv
+from ..error import _make_error
+from .sockets import SocketMixin
 from .stream import Listener, StreamTransport
 from . import pipes as _pipes, subprocess as _subprocess, unix as _unix  # uv.aio-io
 
@@ -39,14 +41,20 @@ _CONNECTION = _NAMES.index("connection")
 _REQUEST = _NAMES.index("request")
 _CLOSED = _NAMES.index("closed")
 _SIGNAL = _NAMES.index("signal")
+_POLL = _NAMES.index("poll")
 
 # the arguments this Python's SSLProtocol and _make_ssl_transport know
 _SSL_PARAMS = set(inspect.signature(sslproto.SSLProtocol).parameters)
 
-# uv.aio-io: the events of processes, polls (write pipes) and datagrams
-# (the aio branch has its own _POLL entry: keep one of the two on merging)
+# uv.aio-io: the events of processes and datagrams
 _EXIT = _NAMES.index("process_exit")
-_POLL_IO = _NAMES.index("poll")
+
+
+def _enum(cls, value):
+    try:
+        return cls(int(value))
+    except ValueError:
+        return int(value)
 
 
 def _sighandler_noop(signum, frame):
@@ -79,7 +87,7 @@ class _Selector(object):
         pass
 
 
-class Loop(base_events.BaseEventLoop):
+class Loop(SocketMixin, base_events.BaseEventLoop):
     """An asyncio event loop whose I/O is libuv (a complete
     :class:`asyncio.AbstractEventLoop`; subclass it freely)."""
 
@@ -93,6 +101,7 @@ class Loop(base_events.BaseEventLoop):
         self._signal_handlers = {}
         self._wakeup_saved = None
         self._wakeup_depth = 0
+        self._init_sockets()
 
     def __repr__(self):
         return '<%s running=%s closed=%s debug=%s>' % (
@@ -108,7 +117,9 @@ class Loop(base_events.BaseEventLoop):
             which = events[i]
             args = events[i + 1]
             i += 2
-            if which == _READ:
+            if which == _POLL:
+                args[0].on_poll(args[1], args[2])
+            elif which == _READ:
                 args[0]._on_read(args[1], args[2])
             elif which == _WRITE_DONE:
                 args[0]._write_done(args[1])
@@ -117,13 +128,12 @@ class Loop(base_events.BaseEventLoop):
             elif which == _REQUEST:
                 args[0]._complete(args[1])
             elif which == _CLOSED:
-                args[0]._on_closed()
+                if args[0] is not None:       # None: nobody to tell
+                    args[0]._on_closed()
             elif which == _SIGNAL:
                 self._handle_signal(args[1])
             elif which == _EXIT:                        # uv.aio-io
                 args[0]._on_exit(args[1], args[2])
-            elif which == _POLL_IO:                     # uv.aio-io
-                args[0].on_poll(args[1], args[2])
 
     def _write_to_self(self):
         # any thread; the loop may be closed already
@@ -176,6 +186,7 @@ class Loop(base_events.BaseEventLoop):
         for listener in list(self._listeners.values()):
             listener.close()
         self._listeners.clear()
+        self._close_sockets()
         # transports still open are closed with the native loop, without
         # callbacks (as a selector loop closes its selector)
         self._uvn.close()
@@ -186,22 +197,28 @@ class Loop(base_events.BaseEventLoop):
                                extra=None, server=None):
         native = self._native_stream(sock)
         return StreamTransport(self, native, protocol, waiter, extra, server,
-                               family=sock.family)
+                               family=sock.family, sock=sock)
 
     def _native_stream(self, sock):
-        """A native TCP handle that takes over *sock*'s descriptor."""
+        """A native TCP handle on a duplicate of *sock*'s descriptor: *sock*
+        stays usable (``setsockopt``, ``get_extra_info('socket')``) and is
+        closed with the transport, as asyncio does."""
         if sock.family == socket.AF_UNIX:                   # uv.aio-io
             return _unix.native_stream(self, sock)
         if sock.family not in (socket.AF_INET, socket.AF_INET6):
             raise NotImplementedError("uv.aio streams are TCP for now")
         native = _uv.TCP(self._uvn)
+        fd = os.dup(sock.fileno())
         try:
-            native.open(sock.fileno())
-            native.nodelay(True)
+            native.open(fd)
         except BaseException:
+            os.close(fd)
             native.close(None)
             raise
-        sock.detach()
+        try:
+            native.nodelay(True)
+        except OSError:
+            pass                   # not every stream socket takes it
         return native
 
     def _ssl_kwargs(self, kwargs):
@@ -214,17 +231,17 @@ class Loop(base_events.BaseEventLoop):
         return self._make_ssl_transport_on(
             native, protocol, sslcontext, waiter, server_side=server_side,
             server_hostname=server_hostname, extra=extra, server=server,
-            family=rawsock.family, **kwargs)
+            family=rawsock.family, sock=rawsock, **kwargs)
 
     def _make_ssl_transport_on(self, native, protocol, sslcontext, waiter=None,
                                *, server_side=False, server_hostname=None,
                                extra=None, server=None, family=socket.AF_INET,
-                               **kwargs):
+                               sock=None, **kwargs):
         ssl_protocol = sslproto.SSLProtocol(
             self, protocol, sslcontext, waiter, server_side, server_hostname,
             **self._ssl_kwargs(kwargs))
         StreamTransport(self, native, ssl_protocol, extra=extra, server=server,
-                        family=family)
+                        family=family, sock=sock)
         return ssl_protocol._app_transport
 
     # ---- serving ----
@@ -262,6 +279,61 @@ class Loop(base_events.BaseEventLoop):
         if listener is not None:
             listener.close()
         sock.close()
+
+    # ---- name resolution: libuv's thread pool ----
+
+    async def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):
+        """As asyncio's: a list of ``(family, type, proto, canonname,
+        sockaddr)``; the lookup runs on libuv's thread pool (no executor),
+        and its errors are ``socket.gaierror``."""
+        future = self.create_future()
+
+        def done(request, status, infos):
+            if future.cancelled():
+                return
+            if status:
+                future.set_exception(_make_error(status))
+            else:
+                future.set_result([
+                    (_enum(socket.AddressFamily, i.family),
+                     _enum(socket.SocketKind, i.socktype), int(i.protocol),
+                     i.canonname, tuple(i.address)) for i in infos])
+        request = uv.dns.GetAddrInfo(host, port, family, type, proto, flags,
+                                     done, self._uv)
+        try:
+            return await future
+        except BaseException:
+            if not request._n.is_finished():
+                try:
+                    request.cancel()
+                except OSError:
+                    pass               # running in the pool: its result is dropped
+            raise
+
+    async def getnameinfo(self, sockaddr, flags=0):
+        """As asyncio's: ``(host, service)`` of *sockaddr* (a numeric
+        address), on libuv's thread pool."""
+        if not isinstance(sockaddr, tuple) or len(sockaddr) not in (2, 4):
+            raise TypeError("getnameinfo() argument 1 must be a tuple")
+        future = self.create_future()
+
+        def done(request, status, host, service):
+            if future.cancelled():
+                return
+            if status:
+                future.set_exception(_make_error(status))
+            else:
+                future.set_result((host, service))
+        request = uv.dns.GetNameInfo(sockaddr[0], sockaddr[1], flags, done, self._uv)
+        try:
+            return await future
+        except BaseException:
+            if not request._n.is_finished():
+                try:
+                    request.cancel()
+                except OSError:
+                    pass
+            raise
 
     # ==== uv.aio-io: subprocesses, pipes, Unix sockets, datagrams ====
     # (uv/aio/subprocess.py, pipes.py; the section of branch aio-io)

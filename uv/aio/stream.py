@@ -50,10 +50,10 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
     """An asyncio transport over a native libuv stream (``_uv.TCP``)."""
 
     _start_tls_compatible = True
-    _sendfile_compatible = constants._SendfileMode.FALLBACK
+    _sendfile_compatible = constants._SendfileMode.TRY_NATIVE
 
     def __init__(self, loop, native, protocol, waiter=None, extra=None,
-                 server=None, family=socket.AF_INET):
+                 server=None, family=socket.AF_INET, sock=None):
         super().__init__(extra, loop)
         self._n = native
         self._family = family
@@ -68,12 +68,18 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
         self._eof = False           # write_eof()
         self._shut = False          # the shutdown request was started
         self._released = False      # the native handle was closed
-        self._socket = None         # get_extra_info('socket'), made on demand
+        # get_extra_info('socket'): the caller's socket (native has a
+        # duplicate of its fd), or one made on demand
+        self._socket = None if sock is None else trsock.TransportSocket(sock)
         self._empty_waiter = None
         if 'sockname' not in self._extra:
             self._extra['sockname'] = self._name(native.getsockname)
         if 'peername' not in self._extra:
             self._extra['peername'] = self._name(native.getpeername)
+        try:
+            loop._fd_transports[native.fileno()] = self
+        except OSError:
+            pass
         if server is not None:
             server._attach(self) if _SERVER_TAKES_TRANSPORT else server._attach()
         loop._transports.add(self)
@@ -421,6 +427,8 @@ class Listener(object):
         client = _uv.TCP(loop._uvn)
         try:
             self._n.accept(client)
+            if self._family != socket.AF_UNIX:
+                client.nodelay(True)        # as asyncio does for TCP
         except OSError as exc:
             client.close(None)
             if isinstance(exc, BlockingIOError):

@@ -64,15 +64,17 @@ def _raw_path(path):
 
 
 def native_stream(loop, sock):
-    """A native pipe that takes over the Unix socket *sock*'s descriptor
-    (Loop._native_stream for AF_UNIX)."""
+    """A native pipe on a duplicate of the Unix socket *sock*'s descriptor
+    (Loop._native_stream for AF_UNIX): *sock* stays usable and is closed
+    with the transport, as for TCP."""
     native = _uv.Pipe(loop._uvn, False)
+    fd = os.dup(sock.fileno())
     try:
-        native.open(sock.fileno())
+        native.open(fd)
     except BaseException:
+        os.close(fd)
         native.close(_CLOSED)
         raise
-    sock.detach()
     return native
 
 
@@ -133,6 +135,7 @@ async def create_unix_connection(loop, protocol_factory, path=None, *, ssl=None,
             raise ValueError('A UNIX Domain Stream Socket was expected, got %r' % (sock,))
         sock.setblocking(False)
         native = native_stream(loop, sock)
+    # sock (None for a path) is closed with the transport
 
     protocol = protocol_factory()
     waiter = loop.create_future()
@@ -142,11 +145,11 @@ async def create_unix_connection(loop, protocol_factory, path=None, *, ssl=None,
         transport = loop._make_ssl_transport_on(
             native, protocol, sslcontext, waiter, server_side=False,
             server_hostname=server_hostname, extra=extra, family=socket.AF_UNIX,
-            ssl_handshake_timeout=ssl_handshake_timeout,
+            sock=sock, ssl_handshake_timeout=ssl_handshake_timeout,
             ssl_shutdown_timeout=ssl_shutdown_timeout)
     else:
         transport = StreamTransport(loop, native, protocol, waiter, extra,
-                                    family=socket.AF_UNIX)
+                                    family=socket.AF_UNIX, sock=sock)
     try:
         await waiter
     except BaseException:
