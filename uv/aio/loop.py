@@ -31,6 +31,7 @@ from ..error import _make_error
 from .sockets import SocketMixin
 from .stream import Listener, StreamTransport
 from . import pipes as _pipes, subprocess as _subprocess, unix as _unix  # uv.aio-io
+from .datagram import DatagramTransport as _DatagramTransport           # uv.aio-io
 
 __all__ = ["Loop"]
 
@@ -48,6 +49,9 @@ _SSL_PARAMS = set(inspect.signature(sslproto.SSLProtocol).parameters)
 
 # uv.aio-io: the events of processes and datagrams
 _EXIT = _NAMES.index("process_exit")
+_RECEIVED = _NAMES.index("received")
+_RECEIVE = _NAMES.index("receive")
+_SEND_DONE = _NAMES.index("send_done")
 
 
 def _enum(cls, value):
@@ -132,6 +136,12 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
                     args[0]._on_closed()
             elif which == _SIGNAL:
                 self._handle_signal(args[1])
+            elif which == _RECEIVED:                    # uv.aio-io
+                args[0]._datagram(args[1], args[2])
+            elif which == _SEND_DONE:                   # uv.aio-io
+                args[0]._send_done(args[1])
+            elif which == _RECEIVE:                     # uv.aio-io
+                args[0]._receive(args[1], args[2], args[3], args[4])
             elif which == _EXIT:                        # uv.aio-io
                 args[0]._on_exit(args[1], args[2])
 
@@ -336,7 +346,7 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
             raise
 
     # ==== uv.aio-io: subprocesses, pipes, Unix sockets, datagrams ====
-    # (uv/aio/subprocess.py, pipes.py; the section of branch aio-io)
+    # (uv/aio/subprocess.py, pipes.py, unix.py, datagram.py: branch aio-io)
 
     _make_subprocess_transport = _subprocess.make_subprocess_transport
 
@@ -348,6 +358,10 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
 
     create_unix_connection = _unix.create_unix_connection
     create_unix_server = _unix.create_unix_server
+
+    def _make_datagram_transport(self, sock, protocol, address=None, waiter=None,
+                                 extra=None):
+        return _DatagramTransport(self, sock, protocol, address, waiter, extra)
 
     # ==== end of uv.aio-io ====
 
