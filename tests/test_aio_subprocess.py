@@ -5,6 +5,7 @@ left behind (the no_leaks fixture of proc_support.py checks each test)."""
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 
@@ -344,3 +345,22 @@ def test_wait_for_with_a_timeout_then_kill():
         p.kill()
         return await p.wait()
     assert run(main()) == -signal.SIGKILL
+
+
+def test_popen_like_child_wait_and_poll():
+    # the transport's 'subprocess' waits like Popen without reaping (libuv
+    # reaps and reports); a finished child is not killed by close()
+    async def main():
+        loop = asyncio.get_running_loop()
+        transport, _ = await loop.subprocess_exec(
+            asyncio.SubprocessProtocol, "sleep", "60")
+        child = transport.get_extra_info("subprocess")
+        assert child.poll() is None
+        with pytest.raises(subprocess.TimeoutExpired):
+            child.wait(0.01)
+        child.kill()
+        rc = child.wait()
+        seen = transport.get_returncode()        # not reported to the loop yet
+        transport.close()
+        return rc, child.poll(), seen, await transport._wait()
+    assert run(main()) == (-signal.SIGKILL, -signal.SIGKILL, None, -signal.SIGKILL)

@@ -98,6 +98,26 @@ class _PipeMixin(object):
     def get_extra_info(self, name, default=None):
         return self._extra.get(name, default)
 
+    def _close_on_closed_loop(self):
+        """close() once the loop is closed (a subprocess transport collected
+        late): the native pipe went with the loop; the pipe is closed now."""
+        self._closing = True
+        self._conn_lost += 1
+        self._released = True
+        watch, self._watch = getattr(self, '_watch', None), None
+        if watch is not None:
+            try:
+                watch.close()
+            except Exception:
+                os.close(watch.fd)
+                watch.fd = -1
+        pipe, self._pipe = self._pipe, None
+        if pipe is not None:
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
     def _call_connection_lost(self, exc):
         try:
             StreamTransport._call_connection_lost(self, exc)
@@ -161,7 +181,10 @@ class ReadPipeTransport(_PipeMixin, StreamTransport, transports.ReadTransport):
         raise NotImplementedError("a read pipe transport has no abort()")
 
     def close(self):
-        if not self._closing:
+        if self._loop.is_closed():
+            if not self._closing:
+                self._close_on_closed_loop()
+        elif not self._closing:
             self._force_close(None)
 
     def _fatal_error(self, exc, message='Fatal error on pipe transport'):
@@ -267,6 +290,10 @@ class WritePipeTransport(_PipeMixin, StreamTransport, transports.WriteTransport)
         self.close()
 
     def close(self):
+        if self._loop.is_closed():
+            if not self._closing:
+                self._close_on_closed_loop()
+            return
         StreamTransport.close(self)
 
     def _fatal_error(self, exc, message='Fatal error on pipe transport'):

@@ -25,6 +25,7 @@ import io
 import os
 import signal
 import subprocess
+import time
 
 from asyncio import base_subprocess
 
@@ -41,6 +42,7 @@ _DETACHED = _uv.UV_PROCESS_DETACHED
 _SETUID = _uv.UV_PROCESS_SETUID
 _SETGID = _uv.UV_PROCESS_SETGID
 _F_SETPIPE_SZ = 1031       # Linux
+_waitid = getattr(os, "waitid", None)
 
 
 def _raw(value, what):
@@ -98,8 +100,8 @@ class ChildProcess(object):
     ``'subprocess'``): the part of :class:`subprocess.Popen` that an
     asyncio loop offers — ``args``, ``pid``, ``returncode``, ``stdin``,
     ``stdout``, ``stderr`` (the parent's ends of the pipes, handed to the
-    pipe transports), ``poll()``, ``send_signal()``, ``terminate()``,
-    ``kill()``."""
+    pipe transports), ``poll()``, ``wait()``, ``send_signal()``,
+    ``terminate()``, ``kill()``."""
 
     def __init__(self, args):
         self.args = args
@@ -112,8 +114,61 @@ class ChildProcess(object):
     def __repr__(self):
         return "<uv.aio.ChildProcess pid=%s returncode=%s>" % (self.pid, self.returncode)
 
+    def _peek(self, options):
+        """The child's return code if it has exited (None otherwise),
+        without reaping it: libuv reaps it and tells the loop."""
+        if self.returncode is not None or self._n is None:
+            return self.returncode
+        if _waitid is None:
+            return self._peek_proc(options)
+        try:
+            info = _waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT | options)
+        except ChildProcessError:
+            return None              # reaped by libuv, not reported yet
+        if info is None:
+            return None
+        if info.si_code == os.CLD_EXITED:
+            self.returncode = info.si_status
+        else:
+            self.returncode = -info.si_status
+        return self.returncode
+
+    def _peek_proc(self, options):
+        # no os.waitid (PyPy): a zombie's state and exit status in /proc
+        while True:
+            try:
+                with open("/proc/%d/stat" % self.pid) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                return None
+            if fields[0] == "Z" and len(fields) >= 50:
+                status = int(fields[-1])
+                if os.WIFSIGNALED(status):
+                    self.returncode = -os.WTERMSIG(status)
+                else:
+                    self.returncode = os.WEXITSTATUS(status)
+                return self.returncode
+            if options:
+                return None
+            time.sleep(0.001)
+
     def poll(self):
         """The return code, or None while the child runs (as Popen)."""
+        return self._peek(os.WNOHANG)
+
+    def wait(self, timeout=None):
+        """Block until the child has exited and return its return code (as
+        Popen.wait: it blocks the loop; ``await process.wait()`` does not)."""
+        if timeout is None:
+            return self._peek(0)
+        end = time.monotonic() + timeout
+        delay = 0.0005
+        while self._peek(os.WNOHANG) is None:
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                raise subprocess.TimeoutExpired(self.args, timeout)
+            delay = min(delay * 2, remaining, 0.05)
+            time.sleep(delay)
         return self.returncode
 
     def send_signal(self, sig):
