@@ -84,7 +84,14 @@ def test_runner_loop_factory():
 
 
 def test_policy_makes_uv_loops():
-    policy = uv.aio.EventLoopPolicy()
+    if sys.version_info >= (3, 14):
+        with pytest.warns(DeprecationWarning):       # as asyncio's policies
+            policy = uv.aio.EventLoopPolicy()
+    else:
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            policy = uv.aio.EventLoopPolicy()
     loop = policy.new_event_loop()
     try:
         assert isinstance(loop, uv.aio.Loop)

@@ -5,7 +5,9 @@
 # timer, an idle handle, an Async woken from a thread and a signal handler
 # for a clean shutdown) and examples/process_demo.py (a child process whose
 # stdout is read through a pipe, and a multi-process server: a listening
-# socket shared with two worker processes over IPC pipes); then, on CPython
+# socket shared with two worker processes over IPC pipes) and
+# examples/aio_http_demo.py (an HTTP server and client in plain asyncio on
+# uv.aio, the asyncio loop on libuv); then, on CPython
 # 3.13 and 3.14, with the CPython-ABI binary that each builds from the same
 # sources.
 set -euo pipefail
@@ -28,12 +30,16 @@ echo "##### demo on $("$BUILD_PY" -c 'import sys; print(sys.implementation.name,
 PYTHONPATH="$ROOT" "$BUILD_PY" examples/echo_demo.py
 echo
 PYTHONPATH="$ROOT" "$BUILD_PY" examples/process_demo.py
+echo
+PYTHONPATH="$ROOT" "$BUILD_PY" examples/aio_http_demo.py
 if [ -n "$PYPY" ]; then
     echo
     echo "##### the same binary on $("$PYPY" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])')"
     PYTHONPATH="$ROOT:$PYPY_PATH" "$PYPY" examples/echo_demo.py
     echo
     PYTHONPATH="$ROOT:$PYPY_PATH" "$PYPY" examples/process_demo.py
+    echo
+    PYTHONPATH="$ROOT:$PYPY_PATH" "$PYPY" examples/aio_http_demo.py
 fi
 for py in "${CPYABI_PYS[@]}"; do
     echo
@@ -45,4 +51,6 @@ for py in "${CPYABI_PYS[@]}"; do
     PYTHONPATH="$ROOT" "$py" examples/echo_demo.py
     echo
     PYTHONPATH="$ROOT" "$py" examples/process_demo.py
+    echo
+    PYTHONPATH="$ROOT" "$py" examples/aio_http_demo.py
 done

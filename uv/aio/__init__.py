@@ -11,6 +11,7 @@ Use it as asyncio's loop factory::
 policies (asyncio deprecates policies from Python 3.14).
 """
 import asyncio
+import warnings
 import sys
 
 from .loop import Loop
@@ -79,9 +80,29 @@ def _cancel_all_tasks(loop):
             })
 
 
-class EventLoopPolicy(asyncio.DefaultEventLoopPolicy):
-    """An event loop policy whose new loops are :class:`uv.aio.Loop`
-    (deprecated by asyncio from Python 3.14, like every policy)."""
+if sys.version_info >= (3, 14):
+    # asyncio.DefaultEventLoopPolicy warns on every access from 3.14: the
+    # class under it, without the warning at import time
+    from asyncio.unix_events import _DefaultEventLoopPolicy as _PolicyBase
+else:
+    _PolicyBase = asyncio.DefaultEventLoopPolicy
+
+
+class EventLoopPolicy(_PolicyBase):
+    """An event loop policy whose new loops are :class:`uv.aio.Loop`.
+
+    Deprecated from Python 3.14, as asyncio deprecates every policy there:
+    use ``asyncio.run(main(), loop_factory=uv.aio.new_event_loop)``,
+    ``asyncio.Runner(loop_factory=...)`` or :func:`uv.aio.run` instead.
+    Making one warns (``DeprecationWarning``) on 3.14 and later."""
+
+    def __init__(self):
+        if sys.version_info >= (3, 14):
+            warnings.warn("uv.aio.EventLoopPolicy is deprecated from Python 3.14, "
+                          "as asyncio's policies are: use "
+                          "asyncio.run(main, loop_factory=uv.aio.new_event_loop)",
+                          DeprecationWarning, stacklevel=2)
+        super().__init__()
 
     def new_event_loop(self):
         return Loop()

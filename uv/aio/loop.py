@@ -376,8 +376,7 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
     def add_signal_handler(self, sig, callback, *args):
         """Run ``callback(*args)`` on the loop when signal *sig* arrives
         (the main thread only, as asyncio)."""
-        if (asyncio.iscoroutine(callback)
-                or asyncio.iscoroutinefunction(callback)):
+        if asyncio.iscoroutine(callback) or inspect.iscoroutinefunction(callback):
             raise TypeError("coroutines cannot be used with add_signal_handler()")
         self._check_signal(sig)
         self._check_closed()

@@ -12,11 +12,12 @@ in the native layer); only the rest is queued in libuv, and only then is
 the transport told when the queue has drained (flow control,
 ``write_eof``, a close that waits for the data).
 """
+import inspect
 import os
 import socket
 import warnings
 
-from asyncio import constants, futures, protocols, transports, trsock
+from asyncio import base_events, constants, futures, protocols, transports, trsock
 from asyncio.log import logger
 
 from .._loader import _uv
@@ -26,9 +27,9 @@ __all__ = []
 
 UV_EOF = StatusCodes.EOF.value
 UV_ECANCELED = StatusCodes.ECANCELED.value
-# Python 3.13+ servers know their transports (Server.close_clients)
-from asyncio import base_events as _base_events    # noqa: E402
-_SERVER_TAKES_TRANSPORT = 'transport' in _base_events.Server._attach.__code__.co_varnames
+
+# Server._attach/_detach take the transport from Python 3.13 (and 3.12.x)
+_SERVER_TAKES_TRANSPORT = len(inspect.signature(base_events.Server._attach).parameters) > 1
 
 
 def _buffered_copy(protocol, data):
@@ -81,7 +82,10 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
         except OSError:
             pass
         if server is not None:
-            server._attach(self) if _SERVER_TAKES_TRANSPORT else server._attach()
+            if _SERVER_TAKES_TRANSPORT:
+                server._attach(self)
+            else:
+                server._attach()
         loop._transports.add(self)
         loop.call_soon(self._protocol.connection_made, self)
         loop.call_soon(self._start_reading)
@@ -384,7 +388,10 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
             self._protocol = None
             server = self._server
             if server is not None:
-                server._detach(self) if _SERVER_TAKES_TRANSPORT else server._detach()
+                if _SERVER_TAKES_TRANSPORT:
+                    server._detach(self)
+                else:
+                    server._detach()
                 self._server = None
 
 
