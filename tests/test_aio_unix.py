@@ -357,3 +357,41 @@ def test_pipe_transports_refuse_files():
             with pytest.raises(ValueError):
                 await loop.connect_write_pipe(asyncio.Protocol, f)
         run(main())
+
+
+def test_read_and_write_transports_on_one_pty():
+    # a pty master is readable when the other side writes: that must not
+    # look like the reader going away to the write transport
+    import pty
+    master, slave = pty.openpty()
+    import tty
+    tty.setraw(slave)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        rfile = open(master, "rb", 0)
+        wfile = open(master, "wb", 0, closefd=False)
+        rt, rp = await loop.connect_read_pipe(PipeReader, rfile)
+        wt, wp = await loop.connect_write_pipe(PipeWriter, wfile)
+        os.write(slave, b"to master")
+        while len(rp.data) < 9:
+            await asyncio.sleep(0.01)
+        wt.write(b"to slave")
+        def read_slave():
+            import select
+            if select.select([slave], [], [], 5 * TIME_SCALE)[0]:
+                return os.read(slave, 100)
+            return b""
+        got = await in_thread(read_slave)
+        closing = wt.is_closing()
+        wt.close()
+        rt.close()
+        await wp.done
+        await rp.done
+        return bytes(rp.data), got, closing, wp.events
+    try:
+        data, got, closing, events = run(main())
+    finally:
+        os.close(slave)
+    assert data == b"to master" and got == b"to slave"
+    assert not closing and events == [("lost", None)]

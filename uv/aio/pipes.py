@@ -14,7 +14,8 @@ when the connection is lost, as asyncio's pipe transports do.
   libuv cannot read a write-only pipe, so a native ``uv_poll_t`` on another
   duplicate of the descriptor tells when the reading end has gone (the
   pipe reports an error, a socket EOF): the transport is then closed, with
-  ``BrokenPipeError`` when data was still queued.
+  ``BrokenPipeError`` when data was still queued (pipes and sockets only;
+  on a character device such as a pty only a failed write tells).
 """
 import os
 import stat
@@ -84,14 +85,17 @@ class _PipeMixin(object):
 
     def __repr__(self):
         info = [self.__class__.__name__]
-        if self._released:
+        pipe = getattr(self, '_pipe', None)
+        if pipe is None:
             info.append('closed')
         elif self._closing:
             info.append('closing')
-        if not self._released:
+        else:
+            info.append('open')
+        if pipe is not None:
             try:
-                info.append('fd=%d' % self._n.fileno())
-            except OSError:
+                info.append('fd=%d' % pipe.fileno())
+            except (OSError, ValueError):
                 pass
         return '<%s>' % ' '.join(info)
 
@@ -241,10 +245,14 @@ class WritePipeTransport(_PipeMixin, StreamTransport, transports.WriteTransport)
         self._watch = None
         StreamTransport.__init__(self, loop, native, protocol, waiter, extra)
         self._pipe_init(pipe)
-        try:
-            self._watch = _PeerWatch(self, native.fileno())
-        except OSError:
-            self._watch = None       # not pollable: only writes find out
+        # a character device (a pty) is readable with data for the other
+        # side: only pipes and sockets are watched, as asyncio does
+        mode = os.fstat(native.fileno()).st_mode
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+            try:
+                self._watch = _PeerWatch(self, native.fileno())
+            except OSError:
+                self._watch = None   # not pollable: only writes find out
 
     def _start_reading(self):
         pass                          # a write pipe is not read
