@@ -13,7 +13,10 @@ LOOP: uv (uv.aio), uvloop, asyncio.
 The server prints "ready" once it listens, and runs until killed.
 """
 import asyncio
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 REPLY = (b"HTTP/1.1 200 OK\r\nContent-Length: 13\r\nContent-Type: text/plain\r\n"
          b"Connection: keep-alive\r\n\r\nHello, World!")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: every benchmark of uv against its peers, in one run.
 #
-#   bash bench/run.sh [callbacks|echo|udp|unix|spawn|fs|dns|tls|all]   (default: all)
+#   bash bench/run.sh [callbacks|echo|udp|unix|spawn|fs|dns|tls|aio|all]   (default: all)
 #
 # Uses the interpreters that tools/setup-env.sh prepared (run it first, or run
 # tools/test-all.sh once) and a venv of its own with uvloop (from PyPI, pinned)
@@ -172,4 +172,39 @@ if [ "$what" = all ] || [ "$what" = tls ]; then
         TLSLOAD_VERSION=$version ECHOLOAD="$TLSLOAD" \
             bash "$SHARED/bench/compare.sh" -c 10 -s 1024 -t "${SECONDS_PER_RUN:-3}" -- "${servers[@]}"
     done
+fi
+
+# aio: uv.aio against uvloop and asyncio.  HTTP/1.1 keep-alive load from wrk
+#   (Debian's, installed if missing; bench/http_compare.sh: server on CPU 1,
+#   wrk on CPU 0, warm-up first for PyPy's JIT) on an asyncio.Protocol
+#   server, a streams server and aiohttp's hello world (bench/aio_servers.py),
+#   uv.aio and asyncio on CPython and PyPy, uvloop on CPython; then the
+#   scheduling guard rails (bench/aio_guard.py).
+if [ "$what" = all ] || [ "$what" = aio ]; then
+    if ! command -v wrk >/dev/null; then
+        if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
+    fi
+    # aiohttp for the peers: the pinned, hashed set of requirements/test.txt
+    "$PEER_PY" -c "import aiohttp" 2>/dev/null ||
+        "$PEERS/bin/pip" install -q --require-hashes -r "$ROOT/requirements/test.txt"
+    for kind in http-protocol http-streams aiohttp; do
+        echo "##### uv.aio: $kind, wrk, 10 connections"
+        servers=("uvloop=$PEER_PY $ROOT/bench/aio_servers.py $kind uvloop \$PORT"
+                 "uv.aio-cpython=$BUILD_PY $ROOT/bench/aio_servers.py $kind uv \$PORT"
+                 "asyncio-cpython=$PEER_PY $ROOT/bench/aio_servers.py $kind asyncio \$PORT")
+        [ -n "$PYPY" ] && servers+=(
+                 "uv.aio-pypy=env PYTHONPATH=$PYPY_PATH $PYPY $ROOT/bench/aio_servers.py $kind uv \$PORT"
+                 "asyncio-pypy=env PYTHONPATH=$PYPY_PATH $PYPY $ROOT/bench/aio_servers.py $kind asyncio \$PORT")
+        bash "$ROOT/bench/http_compare.sh" -c 10 -t "${SECONDS_PER_RUN:-5}" \
+            -w "${AIO_WARMUP:-12}" -- "${servers[@]}"
+    done
+    echo "##### uv.aio: scheduling guard rails (ops/s, best of 3)"
+    "$BUILD_PY" bench/aio_guard.py uv
+    "$PEER_PY" bench/aio_guard.py uvloop
+    "$PEER_PY" bench/aio_guard.py asyncio
+    if [ -n "$PYPY" ]; then
+        PYTHONPATH="$PYPY_PATH" "$PYPY" bench/aio_guard.py uv
+        PYTHONPATH="$PYPY_PATH" "$PYPY" bench/aio_guard.py asyncio
+    fi
 fi

@@ -534,10 +534,10 @@ static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t n
     HPy events = HPyList_New(ctx, 0);
     if (HPy_IsNull(events))
         return HPy_NULL;
-    if (core_load_dispatch(ctx, core) < 0) {
-        HPy_Close(ctx, events);
-        return HPy_NULL;
-    }
+    /* record mode calls no helper: only the address classes udp.c makes
+     * peer addresses with are needed */
+    core->disp[D_ADDRESS4] = HPyGlobal_Load(ctx, g_dispatch[D_ADDRESS4]);
+    core->disp[D_ADDRESS6] = HPyGlobal_Load(ctx, g_dispatch[D_ADDRESS6]);
     if (timeout > 0 && !core->select_timer_open) {
         uv_timer_init(core->loop, &core->select_timer);
         core->select_timer.data = core;
@@ -580,7 +580,9 @@ static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t n
     core->h_loop = HPy_NULL;
     core->h_wrapper = HPy_NULL;
     core->running = 0;
-    core_drop_dispatch(ctx, core);
+    HPy_Close(ctx, core->disp[D_ADDRESS4]);
+    HPy_Close(ctx, core->disp[D_ADDRESS6]);
+    core->disp[D_ADDRESS4] = core->disp[D_ADDRESS6] = HPy_NULL;
     if (core->fatal) {
         core->fatal = 0;
         HPy_Close(ctx, events);

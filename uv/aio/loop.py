@@ -37,6 +37,8 @@ __all__ = ["Loop"]
 
 _NAMES = _uv.dispatch_names()
 _READ = _NAMES.index("read")
+# data read (status 0), where the native layer has the short form
+_READ_DATA = _NAMES.index("read_data") if "read_data" in _NAMES else -1
 _WRITE_DONE = _NAMES.index("write_done")
 _CONNECTION = _NAMES.index("connection")
 _REQUEST = _NAMES.index("request")
@@ -121,7 +123,9 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
             which = events[i]
             args = events[i + 1]
             i += 2
-            if which == _POLL:
+            if which == _READ_DATA:
+                args[0]._on_read(0, args[1])
+            elif which == _POLL:
                 args[0].on_poll(args[1], args[2])
             elif which == _READ:
                 args[0]._on_read(args[1], args[2])
