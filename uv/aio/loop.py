@@ -45,6 +45,7 @@ _REQUEST = _NAMES.index("request")
 _CLOSED = _NAMES.index("closed")
 _SIGNAL = _NAMES.index("signal")
 _POLL = _NAMES.index("poll")
+_Handle = events.Handle
 
 # the arguments this Python's SSLProtocol and _make_ssl_transport know
 _SSL_PARAMS = set(inspect.signature(sslproto.SSLProtocol).parameters)
@@ -117,37 +118,61 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
     # ---- the selector ----
 
     def _process_events(self, events):
+        """What one libuv iteration recorded is handled as one callback
+        behind those already ready, where a selector loop puts the
+        callbacks of the file descriptors it found ready: asyncio's order
+        of I/O against scheduled callbacks is kept."""
+        if events:
+            self._ready.append(_Handle(self._dispatch_events, (events,), self, None))
+
+    def _dispatch_events(self, events):
         n = len(events)
         i = 0
         while i < n:
             which = events[i]
             args = events[i + 1]
             i += 2
-            if which == _READ_DATA:
-                args[0]._on_read(0, args[1])
-            elif which == _POLL:
-                args[0].on_poll(args[1], args[2])
-            elif which == _READ:
-                args[0]._on_read(args[1], args[2])
-            elif which == _WRITE_DONE:
-                args[0]._write_done(args[1])
-            elif which == _CONNECTION:
-                args[0]._on_connection(args[1])
-            elif which == _REQUEST:
-                args[0]._complete(args[1])
-            elif which == _CLOSED:
-                if args[0] is not None:       # None: nobody to tell
-                    args[0]._on_closed()
-            elif which == _SIGNAL:
-                self._handle_signal(args[1])
-            elif which == _RECEIVED:                    # uv.aio-io
-                args[0]._datagram(args[1], args[2])
-            elif which == _SEND_DONE:                   # uv.aio-io
-                args[0]._send_done(args[1])
-            elif which == _RECEIVE:                     # uv.aio-io
-                args[0]._receive(args[1], args[2], args[3], args[4])
-            elif which == _EXIT:                        # uv.aio-io
-                args[0]._on_exit(args[1], args[2])
+            try:
+                self._dispatch_one(which, args)
+            except (SystemExit, KeyboardInterrupt):
+                # the rest of this iteration's events are not lost
+                if i < n:
+                    self._ready.appendleft(_Handle(
+                        self._dispatch_events, (events[i:],), self, None))
+                raise
+            except BaseException as exc:
+                self.call_exception_handler({
+                    'message': 'Exception in a uv.aio event handler',
+                    'exception': exc,
+                    'event': (_NAMES[which] if 0 <= which < len(_NAMES) else which),
+                })
+
+    def _dispatch_one(self, which, args):
+        if which == _READ_DATA:
+            args[0]._on_read(0, args[1])
+        elif which == _POLL:
+            args[0].on_poll(args[1], args[2])
+        elif which == _READ:
+            args[0]._on_read(args[1], args[2])
+        elif which == _WRITE_DONE:
+            args[0]._write_done(args[1])
+        elif which == _CONNECTION:
+            args[0]._on_connection(args[1])
+        elif which == _REQUEST:
+            args[0]._complete(args[1])
+        elif which == _CLOSED:
+            if args[0] is not None:       # None: nobody to tell
+                args[0]._on_closed()
+        elif which == _SIGNAL:
+            self._handle_signal(args[1])
+        elif which == _RECEIVED:                    # uv.aio-io
+            args[0]._datagram(args[1], args[2])
+        elif which == _SEND_DONE:                   # uv.aio-io
+            args[0]._send_done(args[1])
+        elif which == _RECEIVE:                     # uv.aio-io
+            args[0]._receive(args[1], args[2], args[3], args[4])
+        elif which == _EXIT:                        # uv.aio-io
+            args[0]._on_exit(args[1], args[2])
 
     def _write_to_self(self):
         # any thread; the loop may be closed already
