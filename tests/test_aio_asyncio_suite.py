@@ -53,6 +53,10 @@ def have_asyncio_tests():
 
 
 @pytest.mark.hang_timeout(3600)
+# asyncio's tests call into the loop from other threads (servers in
+# threads, call_soon_threadsafe): not in the HPy debug-mode run, whose
+# context checks are not made for calls from several threads at once
+@pytest.mark.threads
 @pytest.mark.skipif(sys.version_info[:2] != (3, 11),
                     reason="asyncio's suite runs on CPython 3.11 and PyPy 3.11 "
                            "(issue 11); tests/test_aio*.py cover the others")

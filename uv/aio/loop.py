@@ -30,6 +30,8 @@ from .._loader import _uv
 from ..error import _make_error
 from .sockets import SocketMixin
 from .stream import Listener, StreamTransport
+from . import pipes as _pipes, subprocess as _subprocess, unix as _unix  # uv.aio-io
+from .datagram import DatagramTransport as _DatagramTransport           # uv.aio-io
 
 __all__ = ["Loop"]
 
@@ -43,9 +45,16 @@ _REQUEST = _NAMES.index("request")
 _CLOSED = _NAMES.index("closed")
 _SIGNAL = _NAMES.index("signal")
 _POLL = _NAMES.index("poll")
+_Handle = events.Handle
 
 # the arguments this Python's SSLProtocol and _make_ssl_transport know
 _SSL_PARAMS = set(inspect.signature(sslproto.SSLProtocol).parameters)
+
+# uv.aio-io: the events of processes and datagrams
+_EXIT = _NAMES.index("process_exit")
+_RECEIVED = _NAMES.index("received")
+_RECEIVE = _NAMES.index("receive")
+_SEND_DONE = _NAMES.index("send_done")
 
 
 def _enum(cls, value):
@@ -109,29 +118,61 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
     # ---- the selector ----
 
     def _process_events(self, events):
+        """What one libuv iteration recorded is handled as one callback
+        behind those already ready, where a selector loop puts the
+        callbacks of the file descriptors it found ready: asyncio's order
+        of I/O against scheduled callbacks is kept."""
+        if events:
+            self._ready.append(_Handle(self._dispatch_events, (events,), self, None))
+
+    def _dispatch_events(self, events):
         n = len(events)
         i = 0
         while i < n:
             which = events[i]
             args = events[i + 1]
             i += 2
-            if which == _READ_DATA:
-                args[0]._on_read(0, args[1])
-            elif which == _POLL:
-                args[0].on_poll(args[1], args[2])
-            elif which == _READ:
-                args[0]._on_read(args[1], args[2])
-            elif which == _WRITE_DONE:
-                args[0]._write_done(args[1])
-            elif which == _CONNECTION:
-                args[0]._on_connection(args[1])
-            elif which == _REQUEST:
-                args[0]._complete(args[1])
-            elif which == _CLOSED:
-                if args[0] is not None:       # None: nobody to tell
-                    args[0]._on_closed()
-            elif which == _SIGNAL:
-                self._handle_signal(args[1])
+            try:
+                self._dispatch_one(which, args)
+            except (SystemExit, KeyboardInterrupt):
+                # the rest of this iteration's events are not lost
+                if i < n:
+                    self._ready.appendleft(_Handle(
+                        self._dispatch_events, (events[i:],), self, None))
+                raise
+            except BaseException as exc:
+                self.call_exception_handler({
+                    'message': 'Exception in a uv.aio event handler',
+                    'exception': exc,
+                    'event': (_NAMES[which] if 0 <= which < len(_NAMES) else which),
+                })
+
+    def _dispatch_one(self, which, args):
+        if which == _READ_DATA:
+            args[0]._on_read(0, args[1])
+        elif which == _POLL:
+            args[0].on_poll(args[1], args[2])
+        elif which == _READ:
+            args[0]._on_read(args[1], args[2])
+        elif which == _WRITE_DONE:
+            args[0]._write_done(args[1])
+        elif which == _CONNECTION:
+            args[0]._on_connection(args[1])
+        elif which == _REQUEST:
+            args[0]._complete(args[1])
+        elif which == _CLOSED:
+            if args[0] is not None:       # None: nobody to tell
+                args[0]._on_closed()
+        elif which == _SIGNAL:
+            self._handle_signal(args[1])
+        elif which == _RECEIVED:                    # uv.aio-io
+            args[0]._datagram(args[1], args[2])
+        elif which == _SEND_DONE:                   # uv.aio-io
+            args[0]._send_done(args[1])
+        elif which == _RECEIVE:                     # uv.aio-io
+            args[0]._receive(args[1], args[2], args[3], args[4])
+        elif which == _EXIT:                        # uv.aio-io
+            args[0]._on_exit(args[1], args[2])
 
     def _write_to_self(self):
         # any thread; the loop may be closed already
@@ -201,6 +242,8 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
         """A native TCP handle on a duplicate of *sock*'s descriptor: *sock*
         stays usable (``setsockopt``, ``get_extra_info('socket')``) and is
         closed with the transport, as asyncio does."""
+        if sock.family == socket.AF_UNIX:                   # uv.aio-io
+            return _unix.native_stream(self, sock)
         if sock.family not in (socket.AF_INET, socket.AF_INET6):
             raise NotImplementedError("uv.aio streams are TCP for now")
         native = _uv.TCP(self._uvn)
@@ -247,6 +290,9 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
         names = ("ssl_handshake_timeout", "ssl_shutdown_timeout")
         ssl_kwargs = dict(zip(names, args))
         ssl_kwargs.update(kwargs)
+        if sock.family == socket.AF_UNIX:                   # uv.aio-io
+            return _unix.start_serving(self, protocol_factory, sock, sslcontext,
+                                       server, backlog, self._ssl_kwargs(ssl_kwargs))
         native = _uv.TCP(self._uvn)
         fd = os.dup(sock.fileno())
         try:
@@ -327,6 +373,26 @@ class Loop(SocketMixin, base_events.BaseEventLoop):
                 except OSError:
                     pass
             raise
+
+    # ==== uv.aio-io: subprocesses, pipes, Unix sockets, datagrams ====
+    # (uv/aio/subprocess.py, pipes.py, unix.py, datagram.py: branch aio-io)
+
+    _make_subprocess_transport = _subprocess.make_subprocess_transport
+
+    def _make_read_pipe_transport(self, pipe, protocol, waiter=None, extra=None):
+        return _pipes.ReadPipeTransport(self, pipe, protocol, waiter, extra)
+
+    def _make_write_pipe_transport(self, pipe, protocol, waiter=None, extra=None):
+        return _pipes.WritePipeTransport(self, pipe, protocol, waiter, extra)
+
+    create_unix_connection = _unix.create_unix_connection
+    create_unix_server = _unix.create_unix_server
+
+    def _make_datagram_transport(self, sock, protocol, address=None, waiter=None,
+                                 extra=None):
+        return _DatagramTransport(self, sock, protocol, address, waiter, extra)
+
+    # ==== end of uv.aio-io ====
 
     # ---- signals ----
 

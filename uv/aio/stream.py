@@ -144,6 +144,7 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
             except OSError:
                 return default
             sock = socket.socket(self._family, socket.SOCK_STREAM, 0, fileno=fd)
+            sock.setblocking(False)   # PyPy's socket(fileno=) made it blocking
             self._socket = trsock.TransportSocket(sock)
         return self._socket
 
