@@ -278,7 +278,7 @@ setup(
     long_description_content_type="text/markdown",
     packages=["uv", "uv.aio"],
     # the type stubs of every module and the PEP 561 marker
-    package_data={"uv": ["py.typed", "*.pyi"]},
+    package_data={"uv": ["py.typed", "*.pyi"], "uv.aio": ["*.pyi"]},
     ext_modules=[ext],
     cmdclass=cmdclass,
     python_requires=">=3.8",

@@ -8,11 +8,12 @@ everything shuts down cleanly.
 """
 import asyncio
 import sys
+from typing import Tuple
 
 import uv.aio
 
 
-async def handle(reader, writer):
+async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     """One HTTP/1.1 connection: answer each request until the client
     closes it."""
     peer = writer.get_extra_info("peername")
@@ -34,7 +35,8 @@ async def handle(reader, writer):
     print("server: connection from port %d closed" % peer[1])
 
 
-async def get(reader, writer, path):
+async def get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+              path: str) -> Tuple[str, str]:
     """One GET over an open keep-alive connection: (status line, body)."""
     writer.write(("GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % path).encode())
     await writer.drain()
@@ -46,7 +48,7 @@ async def get(reader, writer, path):
     return lines[0], body.decode()
 
 
-async def main():
+async def main() -> None:
     loop = asyncio.get_running_loop()
     print("loop: %r" % (loop,))
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
@@ -61,7 +63,7 @@ async def main():
     writer.close()
 
     # requests on two more connections at once
-    async def one(path):
+    async def one(path: str) -> Tuple[str, str]:
         r, w = await asyncio.open_connection("127.0.0.1", port)
         try:
             return await get(r, w, path)

@@ -14,6 +14,7 @@ ends once the last one is gone.
 """
 import signal
 import sys
+from typing import Callable, Dict, List, Optional, Set
 
 import uv
 
@@ -21,22 +22,23 @@ S = uv.StatusCodes
 
 
 class ChatServer(object):
-    def __init__(self, loop, port=0):
+    def __init__(self, loop: uv.Loop, port: int = 0) -> None:
         self.loop = loop
-        self.clients = {}               # stream -> name (None before its first line)
-        self.buffers = {}
+        # stream -> name (None before its first line)
+        self.clients: Dict[uv.TCP, Optional[str]] = {}
+        self.buffers: Dict[uv.TCP, bytes] = {}
         self.tcp = uv.TCP(loop=loop)
         self.tcp.bind(("127.0.0.1", port))
         self.tcp.listen(on_connection=self.on_connection)
         self.port = self.tcp.sockname.port
 
-    def broadcast(self, line, sender=None):
+    def broadcast(self, line: str, sender: Optional[uv.TCP] = None) -> None:
         data = line.encode() + b"\n"
         for stream, name in self.clients.items():
             if stream is not sender and name is not None:
                 stream.write(data)
 
-    def on_connection(self, server, status):
+    def on_connection(self, server: uv.TCP, status: uv.StatusCodes) -> None:
         if status is not S.SUCCESS:
             return
         stream = server.accept()
@@ -44,7 +46,7 @@ class ChatServer(object):
         self.buffers[stream] = b""
         stream.read_start(self.on_read)
 
-    def on_read(self, stream, status, data):
+    def on_read(self, stream: uv.TCP, status: uv.StatusCodes, data: bytes) -> None:
         if status is not S.SUCCESS:     # EOF or an error: the client left
             name = self.clients.pop(stream)
             del self.buffers[stream]
@@ -64,7 +66,7 @@ class ChatServer(object):
             elif line:
                 self.broadcast("%s: %s" % (self.clients[stream], line), sender=stream)
 
-    def close(self):
+    def close(self) -> None:
         self.tcp.close()
         for stream in list(self.clients):
             stream.close()
@@ -74,12 +76,13 @@ class ScriptedClient(object):
     """Joins as *name*, says *text* once everyone is there, leaves once it
     has heard all the others' messages."""
 
-    def __init__(self, loop, port, name, everyone, on_gone):
+    def __init__(self, loop: uv.Loop, port: int, name: str, everyone: List[str],
+                 on_gone: Callable[["ScriptedClient"], object]) -> None:
         self.name = name
         self.others = set(everyone) - {name}
         self.everyone = everyone
-        self.heard = []
-        self.joined = set()
+        self.heard: List[str] = []
+        self.joined: Set[str] = set()
         self.said = False
         self.leaving = False
         self.on_gone = on_gone
@@ -87,7 +90,7 @@ class ScriptedClient(object):
         self.tcp = uv.TCP(loop=loop)
         self.tcp.connect(("127.0.0.1", port), on_connect=self.on_connect)
 
-    def on_connect(self, request, status):
+    def on_connect(self, request: uv.TCPConnectRequest, status: uv.StatusCodes) -> None:
         if status is not S.SUCCESS:
             print("%s: connect failed: %s" % (self.name, status.message))
             self.tcp.close()
@@ -95,7 +98,7 @@ class ScriptedClient(object):
         self.tcp.read_start(self.on_read)
         self.tcp.write(self.name.encode() + b"\n")
 
-    def on_read(self, stream, status, data):
+    def on_read(self, stream: uv.TCP, status: uv.StatusCodes, data: bytes) -> None:
         if status is not S.SUCCESS:
             stream.close()
             self.on_gone(self)
@@ -122,25 +125,28 @@ class ScriptedClient(object):
             stream.shutdown()           # the server sees EOF: "* NAME left"
 
 
-def demo():
+def demo() -> int:
     loop = uv.Loop()
     server = ChatServer(loop)
     print("chat server on 127.0.0.1 (port %d)" % server.port)
     names = ["alice", "bob", "carol"]
-    gone = []
+    gone: List[ScriptedClient] = []
 
-    def on_gone(client):
+    def on_gone(client: ScriptedClient) -> None:
         gone.append(client)
         print("%s left, having heard %d messages" % (client.name, len(client.heard)))
         if len(gone) == len(names):
             server.close()
 
-    clients = []
+    clients: List[ScriptedClient] = []
 
-    def join(i):
+    def join(i: int) -> None:
         clients.append(ScriptedClient(loop, server.port, names[i], names, on_gone))
         if i + 1 < len(names):          # the next one joins 20 ms later
-            uv.Timer(loop=loop, on_timeout=lambda t: (t.close(), join(i + 1))).start(20)
+            def next_one(timer: uv.Timer) -> None:
+                timer.close()
+                join(i + 1)
+            uv.Timer(loop=loop, on_timeout=next_one).start(20)
 
     join(0)
     loop.run()
@@ -150,13 +156,13 @@ def demo():
     return 0 if ok else 1
 
 
-def serve(port):
+def serve(port: int) -> int:
     loop = uv.Loop()
     server = ChatServer(loop, port)
     print("chat server on 127.0.0.1 port %d" % server.port)
     sys.stdout.flush()
 
-    def on_signal(handle, signum):
+    def on_signal(handle: uv.Signal, signum: "uv.Signals | int") -> None:
         loop.close_all_handles()
 
     for signum in (signal.SIGINT, signal.SIGTERM):

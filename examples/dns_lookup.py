@@ -14,20 +14,23 @@ Without arguments it looks up names that resolve without a name server:
 """
 import socket
 import sys
+from typing import Dict, List, Optional
 
 import uv
 
 S = uv.StatusCodes
 
 
-def lookup_all(loop, hosts):
-    answers = {}
+def lookup_all(loop: uv.Loop, hosts: List[str]) -> Dict[str, Optional[List[str]]]:
+    answers: Dict[str, Optional[List[str]]] = {}
 
-    def on_addrinfo(request, status, infos):
+    def on_addrinfo(request: uv.dns.GetAddrInfo, status: uv.StatusCodes,
+                    infos: List[uv.AddrInfo]) -> None:
         host = request.data
         if status is S.SUCCESS:
-            answers[host] = sorted({info.address.host for info in infos})
-            print("%-12s -> %s" % (host, ", ".join(answers[host])))
+            answers[host] = found = sorted({info.address.host for info in infos
+                                            if info.address is not None})
+            print("%-12s -> %s" % (host, ", ".join(found)))
         else:
             answers[host] = None
             print("%-12s -> %s (%s)" % (host, status.name, status.message))
@@ -41,17 +44,19 @@ def lookup_all(loop, hosts):
     return answers
 
 
-def main(hosts):
+def main(hosts: List[str]) -> int:
     loop = uv.Loop()
     answers = lookup_all(loop, hosts)
 
-    def on_nameinfo(request, status, hostname, service):
+    def on_nameinfo(request: uv.dns.GetNameInfo, status: uv.StatusCodes, hostname: str,
+                    service: str) -> None:
         print("127.0.0.1 port 80 is %s, service %s" % (hostname, service)
               if status is S.SUCCESS else "getnameinfo: %s" % status.name)
 
     uv.getnameinfo("127.0.0.1", 80, callback=on_nameinfo, loop=loop)
 
-    def on_numeric_only(request, status, infos):
+    def on_numeric_only(request: uv.dns.GetAddrInfo, status: uv.StatusCodes,
+                        infos: List[uv.AddrInfo]) -> None:
         # status is an error status; request.error would raise the same
         # exception the synchronous call raises
         print("AI_NUMERICHOST 'localhost' -> %s: %s" % (status.name, status.message))

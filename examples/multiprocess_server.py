@@ -19,20 +19,21 @@ socket and exit; the program ends once they have.
 import os
 import sys
 import time
+from typing import Dict, List, cast
 
 import uv
 
 S = uv.StatusCodes
 
 
-def worker():
+def worker() -> None:
     loop = uv.Loop()
     pid = os.getpid()
     channel = uv.Pipe(ipc=True, loop=loop)
     channel.open(0)                     # stdin: the IPC pipe from the parent
-    servers = []
+    servers: List[uv.TCP] = []
 
-    def on_request(conn, status, data):
+    def on_request(conn: uv.TCP, status: uv.StatusCodes, data: bytes) -> None:
         if status is S.SUCCESS:
             conn.write(b"worker %d: %s" % (pid, data))
             time.sleep(0.02)            # a stand-in for real work: the other
@@ -40,18 +41,18 @@ def worker():
         else:
             conn.close()
 
-    def on_connection(server, status):
+    def on_connection(server: uv.TCP, status: uv.StatusCodes) -> None:
         if status is S.SUCCESS:
             server.accept().read_start(on_request)
 
-    def on_message(pipe, status, data):
+    def on_message(pipe: uv.Pipe, status: uv.StatusCodes, data: bytes) -> None:
         if status is not S.SUCCESS:     # the parent closed the pipe: stop
             pipe.close()
             for server in servers:
                 server.close()
             return
         while pipe.pending_count:       # a handle came with the data
-            server = pipe.pending_accept()
+            server = cast(uv.TCP, pipe.pending_accept())
             server.listen(on_connection=on_connection)
             servers.append(server)
             pipe.write(b"ready\n")
@@ -61,19 +62,21 @@ def worker():
     loop.close()
 
 
-def parent(workers, clients):
+def parent(workers: int, clients: int) -> int:
     loop = uv.Loop()
     server = uv.TCP(loop=loop)
     server.bind(("127.0.0.1", 0))
     port = server.sockname.port
     print("parent: listening socket on 127.0.0.1, %d workers, %d clients" % (workers, clients))
-    procs, ready, served = [], [], {}
+    procs: List[uv.Process] = []
+    ready: List[bytes] = []
+    served: Dict[str, List[int]] = {}
 
-    def on_worker_exit(proc, returncode, signum):
+    def on_worker_exit(proc: uv.Process, returncode: int, signum: "uv.Signals | int") -> None:
         print("parent: a worker exited with status %d" % returncode)
         proc.close()
 
-    def on_worker_message(pipe, status, data):
+    def on_worker_message(pipe: uv.Pipe, status: uv.StatusCodes, data: bytes) -> None:
         if status is not S.SUCCESS:
             pipe.close()
             return
@@ -83,11 +86,11 @@ def parent(workers, clients):
             for i in range(clients):
                 connect(i)
 
-    def connect(i):
+    def connect(i: int) -> None:
         client = uv.TCP(loop=loop)
         answer = bytearray()
 
-        def on_read(stream, status, data):
+        def on_read(stream: uv.TCP, status: uv.StatusCodes, data: bytes) -> None:
             if status is S.SUCCESS:
                 answer.extend(data)
                 return
@@ -98,13 +101,13 @@ def parent(workers, clients):
             if sum(map(len, served.values())) == clients:
                 done()
 
-        def on_connect(request, status):
+        def on_connect(request: uv.TCPConnectRequest, status: uv.StatusCodes) -> None:
             client.read_start(on_read)
             client.write(b"request %d" % i)
 
         client.connect(("127.0.0.1", port), on_connect=on_connect)
 
-    def done():
+    def done() -> None:
         print("parent: all %d clients answered, by %d of the %d workers"
               % (clients, len(served), workers))
         for proc in procs:

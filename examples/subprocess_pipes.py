@@ -11,6 +11,7 @@ status.  Everything happens on one loop; the program ends when the
 child has exited and its pipes are closed.
 """
 import sys
+from typing import Callable, Dict
 
 import uv
 
@@ -26,20 +27,20 @@ sys.exit(len(lines))
 """
 
 
-def main():
+def main() -> int:
     loop = uv.Loop()
     output = {"stdout": bytearray(), "stderr": bytearray()}
-    result = {}
+    result: Dict[str, int] = {}
 
-    def reader(name):
-        def on_read(pipe, status, data):
+    def reader(name: str) -> Callable[[uv.Pipe, uv.StatusCodes, bytes], None]:
+        def on_read(pipe: uv.Pipe, status: uv.StatusCodes, data: bytes) -> None:
             if status is S.SUCCESS:
                 output[name].extend(data)
             else:                       # EOF: the child closed its end
                 pipe.close()
         return on_read
 
-    def on_exit(process, returncode, signum):
+    def on_exit(process: uv.Process, returncode: int, signum: "uv.Signals | int") -> None:
         result["returncode"] = returncode
         result["signal"] = signum
         process.close()
@@ -51,7 +52,7 @@ def main():
         stdout=uv.CreatePipe(writable=True, ipc=False),
         stderr=uv.CreatePipe(writable=True, ipc=False),
         loop=loop, on_exit=on_exit)
-    print("started child %d" % child.pid)
+    print("started child %s" % child.pid)
 
     child.stdout.read_start(reader("stdout"))
     child.stderr.read_start(reader("stderr"))

@@ -12,22 +12,23 @@ client has its echo.
 """
 import signal
 import sys
+from typing import Callable, List
 
 import uv
 
 S = uv.StatusCodes
 
 
-def start_server(loop, port=0):
+def start_server(loop: uv.Loop, port: int = 0) -> uv.TCP:
     """Listen on 127.0.0.1:port; echo every read back to its sender."""
 
-    def on_read(conn, status, data):
+    def on_read(conn: uv.TCP, status: uv.StatusCodes, data: bytes) -> None:
         if status is S.SUCCESS:
             conn.write(data)
         else:                           # S.EOF, or an error status
             conn.close()
 
-    def on_connection(server, status):
+    def on_connection(server: uv.TCP, status: uv.StatusCodes) -> None:
         if status is not S.SUCCESS:
             print("server: accept failed: %s" % status.name)
             return
@@ -41,20 +42,21 @@ def start_server(loop, port=0):
     return server
 
 
-def start_client(loop, port, messages, on_done):
+def start_client(loop: uv.Loop, port: int, messages: List[bytes],
+                 on_done: Callable[[bytes], object]) -> uv.TCP:
     """Connect to 127.0.0.1:port, send the messages, shut the writing side
     down, collect the echo until EOF; then call on_done(echo)."""
     client = uv.TCP(loop=loop)
     received = bytearray()
 
-    def on_read(stream, status, data):
+    def on_read(stream: uv.TCP, status: uv.StatusCodes, data: bytes) -> None:
         if status is S.SUCCESS:
             received.extend(data)
             return
         stream.close()
         on_done(bytes(received))
 
-    def on_connect(request, status):
+    def on_connect(request: uv.TCPConnectRequest, status: uv.StatusCodes) -> None:
         if status is not S.SUCCESS:
             print("client: connect failed: %s" % status.message)
             client.close()
@@ -68,15 +70,15 @@ def start_client(loop, port, messages, on_done):
     return client
 
 
-def demo():
+def demo() -> int:
     loop = uv.Loop()
     server = start_server(loop)
     port = server.sockname.port
     print("server: listening on 127.0.0.1 (port %d)" % port)
-    done = []
+    done: List[bool] = []
 
-    def finished(name, messages):
-        def on_done(echo):
+    def finished(name: str, messages: List[bytes]) -> Callable[[bytes], None]:
+        def on_done(echo: bytes) -> None:
             ok = echo == b"".join(messages)
             print("%s: got %d bytes back, %s" % (name, len(echo), "intact" if ok else "WRONG"))
             done.append(ok)
@@ -93,14 +95,14 @@ def demo():
     return 0 if all(done) else 1
 
 
-def serve(port):
+def serve(port: int) -> int:
     loop = uv.Loop()
     server = start_server(loop, port)
     print("server: listening on 127.0.0.1 port %d" % server.sockname.port)
     sys.stdout.flush()
 
-    def on_signal(handle, signum):
-        print("server: %s, closing" % signum.name)
+    def on_signal(handle: uv.Signal, signum: "uv.Signals | int") -> None:
+        print("server: %s, closing" % uv.Signals(signum).name)
         loop.close_all_handles()        # every connection, the server, the signals
 
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -111,9 +113,9 @@ def serve(port):
     return 0
 
 
-def client(port, words):
+def client(port: int, words: List[str]) -> int:
     loop = uv.Loop()
-    result = []
+    result: List[bytes] = []
     start_client(loop, port, [w.encode() + b"\n" for w in words], result.append)
     loop.run()
     loop.close()

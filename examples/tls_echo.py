@@ -18,6 +18,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+from typing import Callable, List, Optional, Tuple
 
 import uv
 from uv.secure import Secure
@@ -25,7 +26,7 @@ from uv.secure import Secure
 S = uv.StatusCodes
 
 
-def make_certificate(directory):
+def make_certificate(directory: str) -> Tuple[str, str]:
     cert = os.path.join(directory, "localhost.crt")
     key = os.path.join(directory, "localhost.key")
     subprocess.run(
@@ -37,8 +38,8 @@ def make_certificate(directory):
     return cert, key
 
 
-def start_server(loop, context):
-    def on_read(secure, status, data):
+def start_server(loop: uv.Loop, context: ssl.SSLContext) -> uv.TCP:
+    def on_read(secure: Secure, status: uv.StatusCodes, data: bytes) -> None:
         if status is S.SUCCESS:
             secure.write(data)
         elif status is S.EOF and secure.handshake_done:
@@ -47,7 +48,7 @@ def start_server(loop, context):
         else:
             secure.close()
 
-    def on_connection(server, status):
+    def on_connection(server: uv.TCP, status: uv.StatusCodes) -> None:
         secure = Secure(server.accept(), context, server_side=True)
         secure.read_start(on_read)      # the handshake starts by itself
 
@@ -57,22 +58,26 @@ def start_server(loop, context):
     return server
 
 
-def run_client(loop, port, context, messages, on_done):
+def run_client(loop: uv.Loop, port: int, context: ssl.SSLContext, messages: List[bytes],
+               on_done: Callable[[bytes], object]) -> None:
     tcp = uv.TCP(loop=loop)
     received = bytearray()
     expected = sum(map(len, messages))
 
-    def on_handshake(request, status, error):
+    def on_handshake(request: uv.secure.HandshakeRequest, status: uv.StatusCodes,
+                     error: Optional[BaseException]) -> None:
         secure = request.stream
         if status is not S.SUCCESS:
             print("client: handshake failed: %s" % error)
             secure.close()
             return
+        cipher = secure.cipher()
+        assert cipher is not None       # the handshake is done
         subject = dict(item[0] for item in secure.getpeercert()["subject"])
         print("client: %s, %s, server certificate for %s"
-              % (secure.version(), secure.cipher()[0], subject["commonName"]))
+              % (secure.version(), cipher[0], subject["commonName"]))
 
-    def on_read(secure, status, data):
+    def on_read(secure: Secure, status: uv.StatusCodes, data: bytes) -> None:
         if status is S.SUCCESS:
             received.extend(data)
             if len(received) == expected:
@@ -81,7 +86,7 @@ def run_client(loop, port, context, messages, on_done):
             secure.close()
             on_done(bytes(received))
 
-    def on_connect(request, status):
+    def on_connect(request: uv.TCPConnectRequest, status: uv.StatusCodes) -> None:
         if status is not S.SUCCESS:
             print("client: connect failed: %s" % status.message)
             tcp.close()
@@ -95,7 +100,7 @@ def run_client(loop, port, context, messages, on_done):
     tcp.connect(("127.0.0.1", port), on_connect=on_connect)
 
 
-def main():
+def main() -> int:
     directory = tempfile.mkdtemp(prefix="uv-tls-example.")
     try:
         cert, key = make_certificate(directory)
@@ -111,9 +116,9 @@ def main():
     port = server.sockname.port
     print("server: TLS on 127.0.0.1 (port %d)" % port)
     messages = [b"secret %d\n" % i for i in range(5)]
-    result = []
+    result: List[bytes] = []
 
-    def on_done(echo):
+    def on_done(echo: bytes) -> None:
         result.append(echo)
         print("client: %d bytes echoed, %s" % (len(echo), "intact"
               if echo == b"".join(messages) else "WRONG"))

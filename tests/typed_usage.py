@@ -1,5 +1,5 @@
 """A typed program that uses every public class and function of ``uv``
-(not ``uv.aio``): tests/test_typing.py checks it with ``mypy --strict``
+(``uv.aio`` included): tests/test_typing.py checks it with ``mypy --strict``
 against the stubs of ``uv/``, runs it (so that what type-checks also
 works), and checks that it names every public name of the package.
 
@@ -10,6 +10,7 @@ end; a loop that runs longer than 20 seconds is stopped and fails it.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import ssl
@@ -20,6 +21,7 @@ from typing import Any, Dict, List, Optional, Tuple, Type
 
 import uv
 import uv.abstract
+import uv.aio
 import uv.async_
 import uv.check
 import uv.common
@@ -697,6 +699,29 @@ def tls(loop: uv.Loop) -> None:
     run(loop, lambda: "closed" in closed)
 
 
+def aio() -> None:
+    """uv.aio: the asyncio loop (its own uv.Loop inside)."""
+    async def double(x: int) -> int:
+        await asyncio.sleep(0)
+        return 2 * x
+
+    result: int = uv.aio.run(double(21), debug=False)
+    check(result == 42, "uv.aio.run returns the coroutine's result")
+    loop: uv.aio.Loop = uv.aio.new_event_loop()
+    try:
+        check(loop.run_until_complete(double(1)) == 2, "uv.aio.Loop runs a coroutine")
+    finally:
+        loop.close()
+    own = uv.aio.Loop()
+    check(isinstance(own, asyncio.AbstractEventLoop), "uv.aio.Loop is an asyncio loop")
+    own.close()
+    if sys.version_info < (3, 14):      # deprecated (warns) from 3.14
+        policy_loop: uv.aio.Loop = uv.aio.EventLoopPolicy().new_event_loop()
+        policy_loop.close()
+    else:
+        check(isinstance(uv.aio.EventLoopPolicy, type), "uv.aio.EventLoopPolicy")
+
+
 def main() -> None:
     check(uv.__version__ == "0.1.0" and uv.uv_version.major == 1, "versions")
     check(not uv.common.is_py2 and uv.common.is_py3 and uv.common.is_posix and uv.common.is_linux
@@ -730,6 +755,7 @@ def main() -> None:
         other.close_all_handles()
         other.stop()
         other.close()
+    aio()
     print("ok")
 
 
