@@ -111,7 +111,7 @@ class _Connect(object):
             self.future.set_result(None)
 
 
-async def create_unix_connection(loop, protocol_factory, path=None, *, ssl=None,
+async def create_unix_connection(self, protocol_factory, path=None, *, ssl=None,
                                  sock=None, server_hostname=None,
                                  ssl_handshake_timeout=None,
                                  ssl_shutdown_timeout=None):
@@ -122,9 +122,9 @@ async def create_unix_connection(loop, protocol_factory, path=None, *, ssl=None,
         if sock is not None:
             raise ValueError('path and sock can not be specified at the same time')
         raw = _raw_path(path)
-        native = _uv.Pipe(loop._uvn, False)
+        native = _uv.Pipe(self._uvn, False)
         try:
-            await _Connect(loop, native, raw).future
+            await _Connect(self, native, raw).future
         except BaseException:
             native.close(_CLOSED)
             raise
@@ -134,21 +134,21 @@ async def create_unix_connection(loop, protocol_factory, path=None, *, ssl=None,
         if sock.family != socket.AF_UNIX or sock.type != socket.SOCK_STREAM:
             raise ValueError('A UNIX Domain Stream Socket was expected, got %r' % (sock,))
         sock.setblocking(False)
-        native = native_stream(loop, sock)
+        native = native_stream(self, sock)
     # sock (None for a path) is closed with the transport
 
     protocol = protocol_factory()
-    waiter = loop.create_future()
+    waiter = self.create_future()
     extra = _names(native)
     if ssl:
         sslcontext = None if isinstance(ssl, bool) else ssl
-        transport = loop._make_ssl_transport_on(
+        transport = self._make_ssl_transport_on(
             native, protocol, sslcontext, waiter, server_side=False,
             server_hostname=server_hostname, extra=extra, family=socket.AF_UNIX,
             sock=sock, ssl_handshake_timeout=ssl_handshake_timeout,
             ssl_shutdown_timeout=ssl_shutdown_timeout)
     else:
-        transport = StreamTransport(loop, native, protocol, waiter, extra,
+        transport = StreamTransport(self, native, protocol, waiter, extra,
                                     family=socket.AF_UNIX, sock=sock)
     try:
         await waiter
@@ -158,7 +158,7 @@ async def create_unix_connection(loop, protocol_factory, path=None, *, ssl=None,
     return transport, protocol
 
 
-async def create_unix_server(loop, protocol_factory, path=None, *, sock=None,
+async def create_unix_server(self, protocol_factory, path=None, *, sock=None,
                              backlog=100, ssl=None, ssl_handshake_timeout=None,
                              ssl_shutdown_timeout=None, start_serving=True,
                              cleanup_socket=True):
@@ -213,10 +213,10 @@ async def create_unix_server(loop, protocol_factory, path=None, *, sock=None,
                 pass
     sock.setblocking(False)
     if _SERVER_HAS_SHUTDOWN_TIMEOUT:
-        server = base_events.Server(loop, [sock], protocol_factory, ssl, backlog,
+        server = base_events.Server(self, [sock], protocol_factory, ssl, backlog,
                                     ssl_handshake_timeout, ssl_shutdown_timeout)
     else:
-        server = base_events.Server(loop, [sock], protocol_factory, ssl, backlog,
+        server = base_events.Server(self, [sock], protocol_factory, ssl, backlog,
                                     ssl_handshake_timeout)
     server._uv_unix_cleanup = cleanup
     if start_serving:
