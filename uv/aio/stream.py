@@ -81,6 +81,10 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
             loop._fd_transports[native.fileno()] = self
         except OSError:
             pass
+        if sock is not None and sock.fileno() >= 0:
+            # the caller's socket (whose duplicate the native handle has)
+            # is the transport's too: not for add_reader/add_writer
+            loop._fd_transports[sock.fileno()] = self
         if server is not None:
             if _SERVER_TAKES_TRANSPORT:
                 server._attach(self)
