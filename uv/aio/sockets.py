@@ -426,9 +426,14 @@ class SocketMixin(object):
         resume = transp.is_reading()
         transp.pause_reading()
         await transp._make_empty_waiter()
+        # the socket is the transport's: watched for this sendfile only
+        fd = raw.fileno()
+        owner = self._fd_transports.pop(fd, None)
         try:
             return await self.sock_sendfile(raw, file, offset, count, fallback=False)
         finally:
+            if owner is not None:
+                self._fd_transports[fd] = owner
             transp._reset_empty_waiter()
             if resume:
                 transp.resume_reading()
