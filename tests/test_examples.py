@@ -12,9 +12,9 @@ No child process, descriptor or temporary file may be left behind.
 A wheel run (tools/test-wheels.sh) copies examples/ beside tests/; a copy
 of tests/ without it skips these tests, saying so.
 """
-import glob
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -32,23 +32,26 @@ pytestmark = pytest.mark.skipif(
     not os.path.isdir(EXAMPLES),
     reason="examples/ is not beside tests/ (a copy of tests/ alone): nothing to run")
 
-TIMEOUT = 90
+TIMEOUT = 40          # seconds per example: below the hang guard of conftest (60)
 
 
 def example(name):
     return os.path.join(EXAMPLES, name)
 
 
-def run(name, *args, timeout=TIMEOUT):
+def run(name, *args, timeout=TIMEOUT, env=None):
     """Run examples/NAME with ARGS; return its stdout (exit status 0 and an
     empty stderr are asserted)."""
     try:
-        r = subprocess.run([PY, example(name)] + list(args), env=ENV,
+        r = subprocess.run([PY, example(name)] + list(args), env=env or ENV,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            universal_newlines=True, timeout=timeout * TIME_SCALE)
     except subprocess.TimeoutExpired as e:
+        out = e.stdout or b""
+        if isinstance(out, bytes):
+            out = out.decode("utf-8", "replace")
         pytest.fail("%s did not end within %ss; stdout so far:\n%s"
-                    % (name, timeout * TIME_SCALE, e.stdout))
+                    % (name, timeout * TIME_SCALE, out))
     assert r.returncode == 0, "%s: exit status %d\n--- stdout:\n%s\n--- stderr:\n%s" % (
         name, r.returncode, r.stdout, r.stderr)
     assert r.stderr == "", "%s wrote to stderr:\n%s" % (name, r.stderr)
@@ -56,14 +59,19 @@ def run(name, *args, timeout=TIMEOUT):
 
 
 @pytest.fixture
-def no_temp_left():
-    """The examples remove the temporary files they make."""
-    pattern = os.path.join(tempfile.gettempdir(), "uv-*-example.*")
-    fs_pattern = os.path.join(tempfile.gettempdir(), "uv-fs-copy.*")
-    before = set(glob.glob(pattern)) | set(glob.glob(fs_pattern))
-    yield
-    after = set(glob.glob(pattern)) | set(glob.glob(fs_pattern))
-    assert after <= before, "temporary files left: %s" % sorted(after - before)
+def private_tmp():
+    """An environment whose TMPDIR is a new empty directory, which must be
+    empty again once the example has run: the examples remove the
+    temporary files they make (their own directory, so that other
+    processes' files cannot confuse the check)."""
+    tmp = tempfile.mkdtemp(prefix="uv-test-examples.")
+    env = dict(ENV, TMPDIR=tmp)
+    try:
+        yield env
+        left = os.listdir(tmp)
+        assert not left, "temporary files left behind: %s" % left
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class Server(object):
@@ -177,10 +185,11 @@ def _lines(sock, n, buffer):
 
 def test_chat_server_process_broadcasts():
     server = Server("chat_server.py")
+    socks = []
     try:
-        a = socket.create_connection(("127.0.0.1", server.port), timeout=10)
-        b = socket.create_connection(("127.0.0.1", server.port), timeout=10)
-        c = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        for _ in range(3):
+            socks.append(socket.create_connection(("127.0.0.1", server.port), timeout=10))
+        a, b, c = socks
         bufs = {s: [b""] for s in (a, b, c)}
         a.sendall(b"ann\n")
         assert _lines(a, 1, bufs[a]) == ["* welcome, ann; 1 here"]
@@ -195,9 +204,9 @@ def test_chat_server_process_broadcasts():
         b.close()
         assert _lines(a, 2, bufs[a]) == ["* cid joined", "* ben left"]
         assert _lines(c, 1, bufs[c]) == ["* ben left"]
-        a.close()
-        c.close()
     finally:
+        for sock in socks:
+            sock.close()
         server.stop()
 
 
@@ -215,8 +224,8 @@ def test_multiprocess_server():
     assert out.splitlines()[-1] == "done: 9 of 9 clients served"
 
 
-def test_fs_copy(no_temp_left):
-    out = run("fs_copy.py")
+def test_fs_copy(private_tmp):
+    out = run("fs_copy.py", env=private_tmp)
     assert "large: copied 3145745 bytes" in out
     assert "medium: copied 307200 bytes" in out
     assert "small: copied 1000 bytes" in out
@@ -248,8 +257,8 @@ def test_dns_lookup():
 @pytest.mark.skipif(not any(os.access(os.path.join(d, "openssl"), os.X_OK)
                             for d in os.environ.get("PATH", "").split(os.pathsep)),
                     reason="no openssl command to make the certificate with")
-def test_tls_echo(no_temp_left):
-    out = run("tls_echo.py")
+def test_tls_echo(private_tmp):
+    out = run("tls_echo.py", env=private_tmp)
     assert re.search(r"client: TLSv1\.[23], \S+, server certificate for localhost", out), out
     assert "client: 45 bytes echoed, intact" in out
     assert out.splitlines()[-1] == "done"

@@ -175,7 +175,8 @@ docs_line="$(grep -E '^docs: html built' "$docs_log" | tail -1)"
 docs_pass="$(sed -nE 's/.*, ([0-9]+) doctests passed.*/\1/p' <<<"$docs_line")"
 docs_fail="$(sed -nE 's/.*doctests passed, ([0-9]+) failed.*/\1/p' <<<"$docs_line")"
 T_PASSED=$((T_PASSED + ${docs_pass:-0})); T_FAILED=$((T_FAILED + ${docs_fail:-0}))
-docs_text="${docs_pass:-0} passed, ${docs_fail:-0} failed, 0 skipped (doctests; ${docs_line:-no summary})"
+docs_pages="$(sed -nE 's/.*html built \(([0-9]+) pages\).*/\1/p' <<<"$docs_line")"
+docs_text="${docs_pass:-0} passed, ${docs_fail:-0} failed, 0 skipped (doctests; html: ${docs_pages:-no} pages)"
 if [ "$docs_rc" != 0 ] || [ -z "$docs_line" ]; then
     docs_text="$docs_text  <-- FAILED: exit code $docs_rc"
     PROBLEMS+=("docs: tools/docs.sh failed (exit code $docs_rc): a warning, a failing example or a missing piece")
