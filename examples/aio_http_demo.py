@@ -8,7 +8,7 @@ everything shuts down cleanly.
 """
 import asyncio
 import sys
-from typing import Tuple
+from typing import List, Tuple
 
 import uv.aio
 
@@ -33,6 +33,9 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
     finally:
         writer.close()
     print("server: connection from port %d closed" % peer[1])
+    CLOSED.append(peer[1])
+    if len(CLOSED) == CONNECTIONS:
+        ALL_CLOSED.set()
 
 
 async def get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
@@ -48,7 +51,15 @@ async def get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
     return lines[0], body.decode()
 
 
+# the connections the client makes, and those the server has seen end
+CONNECTIONS = 3
+CLOSED: List[int] = []
+ALL_CLOSED: asyncio.Event
+
+
 async def main() -> None:
+    global ALL_CLOSED
+    ALL_CLOSED = asyncio.Event()           # made on the running loop (3.8, 3.9)
     loop = asyncio.get_running_loop()
     print("loop: %r" % (loop,))
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
@@ -73,6 +84,7 @@ async def main() -> None:
     for status, body in results:
         print("client: %s | %s" % (status, body.strip()))
 
+    await asyncio.wait_for(ALL_CLOSED.wait(), 10)   # every handler has ended
     server.close()
     await server.wait_closed()
     print("server: closed")

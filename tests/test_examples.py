@@ -130,6 +130,18 @@ def test_process_demo():
     assert out.rstrip().endswith("done")
 
 
+def test_aio_http_demo():
+    out = run("aio_http_demo.py")
+    impl = "%s %s" % (sys.implementation.name, sys.version.split()[0])
+    for path in ("/", "/uv", "/aio"):
+        assert ("client: %s -> HTTP/1.1 200 OK | hello from uv.aio on %s: GET %s"
+                % (path, impl, path)) in out, out
+    for path in ("/a", "/b"):
+        assert "hello from uv.aio on %s: GET %s" % (impl, path) in out, out
+    assert out.count("server: connection from port") == 3
+    assert out.rstrip().endswith("server: closed")
+
+
 # ---- examples/ ----
 
 def test_tcp_echo():
