@@ -158,6 +158,9 @@ class Result(unittest.TextTestResult):
     TIMEOUT = 60
 
     def startTest(self, test):
+        # asyncio's signal tests put SIGALRM back to its default action
+        # (remove_signal_handler): the runner's handler again, every test
+        signal.signal(signal.SIGALRM, _alarm)
         signal.alarm(self.TIMEOUT)
         super().startTest(test)
 
@@ -175,7 +178,7 @@ def main():
     parser.add_argument("--loop", choices=("uv", "asyncio"), default="uv")
     parser.add_argument("--json")
     parser.add_argument("-v", action="store_true")
-    parser.add_argument("--timeout", type=int, default=60)
+    parser.add_argument("--timeout", type=int, default=120)
     parser.add_argument("modules", nargs="*")
     args = parser.parse_args()
     use_uv = args.loop == "uv"

@@ -68,7 +68,7 @@ def test_asyncio_suite_on_uv_aio(tmp_path):
     env["PYTHONPATH"] = os.pathsep.join(
         [os.path.dirname(HERE)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     proc = subprocess.run(
-        [sys.executable, RUNNER, "--timeout", str(int(60 * TIME_SCALE)),
+        [sys.executable, RUNNER, "--timeout", str(int(120 * TIME_SCALE)),
          "--json", str(report)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=str(tmp_path),
         timeout=3000 * TIME_SCALE, universal_newlines=True)

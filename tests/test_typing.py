@@ -127,6 +127,9 @@ def test_stubs_match_the_runtime():
         args = [sys.executable, "-m", "mypy.stubtest"]
         for path in allow:
             args += ["--allowlist", path]
+        if extra is not None:
+            # the lines for an older libuv are allowed, not required
+            args.append("--ignore-unused-allowlist")
         rc, out = _run(args + ["uv"], PACKAGE_PARENT)
     finally:
         if extra is not None:
