@@ -130,7 +130,12 @@ def test_stubs_match_the_runtime():
         if extra is not None:
             # the lines for an older libuv are allowed, not required
             args.append("--ignore-unused-allowlist")
-        rc, out = _run(args + ["uv"], PACKAGE_PARENT)
+        # from the source tree, or (an installed uv) from outside
+        # site-packages, whose other modules mypy would take for the
+        # program's own there
+        cwd = PACKAGE_PARENT if os.path.exists(os.path.join(PACKAGE_PARENT, "setup.py")) \
+            else os.path.dirname(HERE)
+        rc, out = _run(args + ["uv"], cwd)
     finally:
         if extra is not None:
             os.unlink(extra.name)
