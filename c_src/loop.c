@@ -509,7 +509,14 @@ static HPy Loop_run_impl(HPyContext *ctx, HPy self, const HPy *args, size_t narg
 
 static void select_timer_cb(uv_timer_t *h)
 {
-    /* nothing: its expiry ends the poll of select() */
+    /* Its expiry ends the poll of select().  libuv before 1.45 runs the
+     * timers of UV_RUN_ONCE before the poll too: a timer that expires
+     * there would leave the poll with no timeout at all (a wait until
+     * the next event, forever when none comes).  uv_stop() makes that
+     * poll a non-blocking one (uv_backend_timeout() is 0 once the stop
+     * flag is set); after the poll it changes nothing, a UV_RUN_ONCE run
+     * ends there anyway, and uv_run() clears the flag as it returns. */
+    uv_stop(h->loop);
 }
 
 HPyDef_METH(Loop_select, "select", HPyFunc_VARARGS,
@@ -560,8 +567,12 @@ static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t n
     uv_ref((uv_handle_t *)&core->wakeup);
     if (core->sigfd[0] >= 0)
         uv_ref((uv_handle_t *)&core->sigpoll);
-    if (timeout > 0)
+    if (timeout > 0) {
+        /* from now, not from the loop's cached time (which is as old as
+         * the previous iteration: the wait would end early) */
+        uv_update_time(core->loop);
         uv_timer_start(&core->select_timer, select_timer_cb, (uint64_t)timeout, 0);
+    }
 
     uv_run(core->loop, core->mode);
 

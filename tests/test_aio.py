@@ -129,6 +129,54 @@ def test_timers_never_fire_early():
     assert min(lateness) >= 0, lateness
 
 
+def test_short_wait_after_a_busy_callback_ends():
+    """A wait of a millisecond or two that starts after a callback kept
+    the loop busy for longer than that: the wait must end.  (libuv before
+    1.45 runs UV_RUN_ONCE's timers before its poll: select()'s timer, due
+    by the loop's cached time, expired there and left the poll waiting for
+    an event that never came.)  A thread stops a stuck loop, which the test
+    reports as a failure, not a hang."""
+    loop = uv.aio.new_event_loop()
+    waits = []
+
+    async def main():
+        for _ in range(30):
+            t = time.monotonic()
+            while time.monotonic() - t < 0.004:    # busy: 4 ms
+                pass
+            t = time.monotonic()
+            await asyncio.sleep(0.0005 + 0.0001 * (_ % 15))
+            waits.append(time.monotonic() - t)
+        return "finished"
+
+    stuck = threading.Event()
+
+    def guard():
+        if not finished.wait(10 * TIME_SCALE):
+            stuck.set()
+            loop.call_soon_threadsafe(loop.stop)
+
+    finished = threading.Event()
+    thread = threading.Thread(target=guard)
+    thread.start()
+    try:
+        task = loop.create_task(main())
+        try:
+            loop.run_until_complete(task)
+        except RuntimeError:           # stopped by the guard
+            pass
+        finally:
+            finished.set()
+            thread.join()
+        assert not stuck.is_set(), "a wait never ended after %d waits" % len(waits)
+        assert task.result() == "finished"
+    finally:
+        if not task.done():
+            task.cancel()
+            loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
+        loop.close()
+
+
 def test_time_is_monotonic_with_microseconds():
     async def main():
         loop = asyncio.get_running_loop()
