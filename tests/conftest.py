@@ -101,6 +101,66 @@ def collect():
         gc.collect()
 
 
+def why_alive(ref, depth=6):
+    """A description of what keeps alive the object of the weak reference
+    *ref*, for a failure message: the chains of its referrers (frames with
+    their function, line and caller, tracebacks, containers) up to *depth*
+    levels, found with ``gc.get_referrers``.  What this function makes to
+    look (its frames, lists, argument tuples) is left out."""
+    import types
+    skip = set()            # ids of this function's own objects
+    lines = []
+    skip.add(id(lines))
+    mine = (why_alive.__code__,)
+
+    def describe(o):
+        if isinstance(o, types.FrameType):
+            back = o.f_back
+            return "frame %s (%s:%d)%s" % (
+                o.f_code.co_name, os.path.basename(o.f_code.co_filename),
+                o.f_lineno, " called by %s" % back.f_code.co_name if back else "")
+        if isinstance(o, types.TracebackType):
+            return "traceback of %s" % o.tb_frame.f_code.co_name
+        try:
+            text = repr(o)
+        except Exception as exc:        # a broken repr must not hide the rest
+            text = "<repr failed: %r>" % (exc,)
+        return "%s %s" % (type(o).__name__, text[:160])
+
+    def own(r):
+        if id(r) in skip:
+            return True
+        if isinstance(r, types.FrameType) and r.f_code in mine:
+            return True
+        # PyPy: the argument tuples of the calls made here
+        return isinstance(r, tuple) and len(r) > 0 and all(id(x) in skip for x in r)
+
+    def walk(o, level):
+        referrers = gc.get_referrers(o)
+        skip.add(id(referrers))
+        for r in referrers:
+            if len(lines) >= 80:
+                break
+            if own(r):
+                skip.add(id(r))
+                continue
+            lines.append("  " * level + "<- " + describe(r))
+            if level < depth and not isinstance(r, types.ModuleType):
+                skip.add(id(o))
+                walk(r, level + 1)
+        del referrers
+
+    mine += (walk.__code__,)
+    gc.collect()
+    obj = ref()
+    if obj is None:
+        return "collected now"
+    walk(obj, 0)
+    head = "%s is alive; its referrers:" % describe(obj)
+    del obj
+    return "\n".join([head] + lines)
+
+
 @pytest.fixture(name="collect")
 def _collect_fixture():
     return collect

@@ -10,6 +10,8 @@ import pytest
 import uv
 from uv.loop import RunModes
 
+from conftest import why_alive
+
 SIMPLE = ["Timer", "Idle", "Prepare", "Check", "Async", "Signal"]
 
 
@@ -178,7 +180,7 @@ def test_never_started_handle_collected(loop, run_loop, collect, kind):
         collect()
         if ref() is None:
             break
-    assert ref() is None
+    assert ref() is None, why_alive(ref)
     for _ in range(2):
         loop.run(RunModes.NOWAIT)
     assert closed == []                # nobody can observe it: no on_closed
@@ -200,7 +202,7 @@ def test_stopped_handle_collected(loop, collect, kind):
     ref = weakref.ref(h)
     del h
     collect()
-    assert ref() is None
+    assert ref() is None, why_alive(ref)
     loop.close()
     assert loop.closed
 
