@@ -88,6 +88,14 @@ void core_dispatch(uvcore_t *core, int which, HPy a, HPy b, HPy c, int nargs)
 static void core_record(uvcore_t *core, int which, HPy args)
 {
     HPyContext *ctx = core->ctx;
+    if (HPy_IsNull(core->events)) {       /* the first event of this select() */
+        core->events = HPyList_New(ctx, 0);
+        if (HPy_IsNull(core->events)) {
+            core->fatal = 1;
+            uv_stop(core->loop);
+            return;
+        }
+    }
     HPy w = HPyLong_FromInt32_t(ctx, which);
     if (HPy_IsNull(w) || HPyList_Append(ctx, core->events, w) < 0
         || HPyList_Append(ctx, core->events, args) < 0) {
@@ -520,10 +528,10 @@ static void select_timer_cb(uv_timer_t *h)
 }
 
 HPyDef_METH(Loop_select, "select", HPyFunc_VARARGS,
-            .doc = "select(wrapper, timeout_ms) -> list: run one libuv iteration in "
-                   "record mode and return what its callbacks would have dispatched, "
-                   "as [which, args, which, args, ...]; timeout_ms < 0 waits until "
-                   "something happens (uv.aio's selector)")
+            .doc = "select(wrapper, timeout_ms) -> list or None: run one libuv iteration "
+                   "in record mode and return what its callbacks would have dispatched, "
+                   "as [which, args, which, args, ...], or None when nothing was; "
+                   "timeout_ms < 0 waits until something happens (uv.aio's selector)")
 static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
     int64_t timeout;
@@ -538,13 +546,10 @@ static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t n
         return HPy_NULL;
     if (core->running)
         return uv_raise(ctx, ERR_RUNNING);
-    HPy events = HPyList_New(ctx, 0);
-    if (HPy_IsNull(events))
-        return HPy_NULL;
-    /* record mode calls no helper: only the address classes udp.c makes
-     * peer addresses with are needed */
-    core->disp[D_ADDRESS4] = HPyGlobal_Load(ctx, g_dispatch[D_ADDRESS4]);
-    core->disp[D_ADDRESS6] = HPyGlobal_Load(ctx, g_dispatch[D_ADDRESS6]);
+    /* record mode calls no helper: the address classes udp.c makes peer
+     * addresses with are loaded when it first needs one (core_helper()),
+     * and the list of events is made at the first event (core_record()):
+     * an iteration with nothing to report costs no allocation */
     if (timeout > 0 && !core->select_timer_open) {
         uv_timer_init(core->loop, &core->select_timer);
         core->select_timer.data = core;
@@ -559,7 +564,7 @@ static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t n
     core->fatal = 0;
     core->signal_stop = core->user_stop = 0;
     core->recording = 1;
-    core->events = events;
+    core->events = HPy_NULL;
     core_process_queue(core);
     core_done_nonblocking(core);
     /* the wait ends with the timeout, a wake-up (another thread, a
@@ -586,20 +591,25 @@ static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t n
     if (core->sigfd[0] >= 0)
         uv_unref((uv_handle_t *)&core->sigpoll);
     core->recording = 0;
+    HPy events = core->events;
     core->events = HPy_NULL;
     core->ctx = NULL;
     core->h_loop = HPy_NULL;
     core->h_wrapper = HPy_NULL;
     core->running = 0;
-    HPy_Close(ctx, core->disp[D_ADDRESS4]);
-    HPy_Close(ctx, core->disp[D_ADDRESS6]);
-    core->disp[D_ADDRESS4] = core->disp[D_ADDRESS6] = HPy_NULL;
+    for (int i = D_ADDRESS4; i <= D_ADDRESS6; i++) {
+        if (!HPy_IsNull(core->disp[i])) {
+            HPy_Close(ctx, core->disp[i]);
+            core->disp[i] = HPy_NULL;
+        }
+    }
     if (core->fatal) {
         core->fatal = 0;
-        HPy_Close(ctx, events);
+        if (!HPy_IsNull(events))
+            HPy_Close(ctx, events);
         return HPy_NULL;
     }
-    return events;
+    return HPy_IsNull(events) ? HPy_Dup(ctx, ctx->h_None) : events;
 }
 
 HPyDef_METH(Loop_poke, "poke", HPyFunc_NOARGS,

@@ -108,7 +108,17 @@ static HPy udp_address(uvcore_t *core, const struct sockaddr *sa)
     HPy t = sockaddr_to_tuple(ctx, sa);
     if (HPy_IsNull(t))
         return HPy_NULL;
-    HPy cls = core->disp[sa->sa_family == AF_INET ? D_ADDRESS4 : D_ADDRESS6];
+    int which = sa->sa_family == AF_INET ? D_ADDRESS4 : D_ADDRESS6;
+    if (HPy_IsNull(core->disp[which])) {
+        /* select() loads the address classes when they are first needed
+         * (and closes them as it returns) */
+        core->disp[which] = HPyGlobal_Load(ctx, g_dispatch[which]);
+        if (HPy_IsNull(core->disp[which])) {
+            HPy_Close(ctx, t);
+            return HPy_NULL;
+        }
+    }
+    HPy cls = core->disp[which];
     HPy obj = HPy_CallTupleDict(ctx, cls, t, HPy_NULL);
     HPy_Close(ctx, t);
     if (HPy_IsNull(obj))
