@@ -136,13 +136,24 @@ def plot_echo(results, header, path):
     plt.close(fig)
 
 
+def _old_c_timer(kind):
+    """Whether *kind* is the C timer chain on a libuv before 1.45."""
+    m = re.match(r"c-timer-libuv-(\d+)\.(\d+)\.", kind)
+    return bool(m) and (int(m.group(1)), int(m.group(2))) < (1, 45)
+
+
 def plot_callbacks(results, header, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     kinds = [k for k in CALLBACK_LABELS if k in results]
-    kinds += [k for k in results if k not in CALLBACK_LABELS]
+    kinds += [k for k in results if k not in CALLBACK_LABELS and not _old_c_timer(k)]
+    left_out = [k for k in results if _old_c_timer(k)]
+    if left_out:
+        header += ("; left out: %s (libuv before 1.45 runs a timer restarted with 0 "
+                   "again in the same timer phase, without a loop iteration: not "
+                   "comparable)" % ", ".join(left_out))
     ref = results.get("uvloop")
     fig, ax = plt.subplots(figsize=(9, 4.5), dpi=100)
     ys = list(range(len(kinds)))[::-1]
