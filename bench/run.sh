@@ -267,6 +267,7 @@ fi
 #   uv.aio and asyncio on CPython and PyPy, uvloop on CPython; then the
 #   scheduling guard rails (bench/aio_guard.py).
 if [ "$what" = all ] || [ "$what" = aio ]; then
+{ header aio
     if ! command -v wrk >/dev/null; then
         if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
         $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
@@ -293,6 +294,7 @@ if [ "$what" = all ] || [ "$what" = aio ]; then
         PYTHONPATH="$PYPY_PATH" "$PYPY" bench/aio_guard.py uv
         PYTHONPATH="$PYPY_PATH" "$PYPY" bench/aio_guard.py asyncio
     fi
+} 2>&1 | tee "$RESULTS/aio.txt"
 fi
 
 # the charts (bench/plot.py, matplotlib from the peers' venv): from every
