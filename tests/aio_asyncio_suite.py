@@ -26,6 +26,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -151,21 +152,31 @@ class TestTimeout(Exception):
 
 
 class Result(unittest.TextTestResult):
-    """Every test gets at most TIMEOUT seconds: SIGALRM raises TestTimeout
-    in it (the loop wakes up for it: run_forever points Python's wake-up
-    fd at the native loop)."""
+    """Every test gets at most TIMEOUT seconds: then SIGALRM, sent to the
+    main thread, raises TestTimeout in it (the loop wakes up for it:
+    run_forever points Python's wake-up fd at the native loop).  The
+    signal goes to the main thread itself (``pthread_kill`` from a timer
+    thread), not to the process as ``alarm()`` sends it: a process signal
+    may be taken by another thread of the test, and a main thread waiting
+    in ``join()`` for a thread that spins would then wait for ever."""
 
     TIMEOUT = 60
+    _timer = None
 
     def startTest(self, test):
         # asyncio's signal tests put SIGALRM back to its default action
         # (remove_signal_handler): the runner's handler again, every test
         signal.signal(signal.SIGALRM, _alarm)
-        signal.alarm(self.TIMEOUT)
+        main = threading.main_thread().ident
+        self._timer = threading.Timer(self.TIMEOUT, signal.pthread_kill,
+                                      (main, signal.SIGALRM))
+        self._timer.daemon = True
+        self._timer.start()
         super().startTest(test)
 
     def stopTest(self, test):
-        signal.alarm(0)
+        self._timer.cancel()
+        self._timer.join()
         super().stopTest(test)
 
 

@@ -501,6 +501,68 @@ def test_buffered_protocol_gets_its_buffer_filled():
     assert bytes(got) == bytes(range(256)) * 40
 
 
+def test_what_resume_writing_writes_after_close_arrives():
+    """A protocol that holds data back while writing is paused (asyncio's
+    SSL protocol does: its TLS stream, then close_notify) writes it from
+    resume_writing(), after close(): all of it arrives before the end (it
+    used to be dropped: the transport closed as soon as the first data was
+    out)."""
+    first = b"f" * (8 << 20)
+    held = b"h" * (8 << 20)
+
+    class Holder(asyncio.Protocol):
+        def connection_made(self, transport):
+            self.transport = transport
+            self.lost = asyncio.get_running_loop().create_future()
+            self.held = held
+            transport.set_write_buffer_limits(high=65536)
+            transport.write(first)     # more than the socket takes: paused
+            transport.close()
+
+        def resume_writing(self):
+            if self.held:
+                self.transport.write(self.held)
+                self.held = None
+
+        def connection_lost(self, exc):
+            self.lost.set_result(exc)
+
+    def receive(port):
+        s = socket.create_connection(("127.0.0.1", port), timeout=20 * TIME_SCALE)
+        try:
+            time.sleep(0.2)            # let the server's writes pile up
+            got = bytearray()
+            while True:
+                chunk = s.recv(1 << 20)
+                if not chunk:
+                    return bytes(got)
+                got += chunk
+        finally:
+            s.close()
+
+    protocols = []
+
+    def factory():
+        p = Holder()
+        protocols.append(p)
+        return p
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(factory, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        got = await in_thread(receive, port)
+        exc = await protocols[0].lost
+        server.close()
+        await server.wait_closed()
+        return got, exc
+
+    got, exc = run(main())
+    assert exc is None
+    assert len(got) == len(first) + len(held)
+    assert got == first + held
+
+
 def test_abort_drops_queued_data_and_reports_lost():
     lost = []
 
