@@ -547,7 +547,7 @@ static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t n
     if (core->running)
         return uv_raise(ctx, ERR_RUNNING);
     /* record mode calls no helper: the address classes udp.c makes peer
-     * addresses with are loaded when it first needs one (core_helper()),
+     * addresses with are loaded when it first needs one (udp_address()),
      * and the list of events is made at the first event (core_record()):
      * an iteration with nothing to report costs no allocation */
     if (timeout > 0 && !core->select_timer_open) {

@@ -279,9 +279,7 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
         if self._n.write_queue_size():
             return
         self._maybe_resume_protocol()
-        if self._conn_lost:
-            return            # resume_writing() closed it
-        if self._n.write_queue_size():
+        if not self._conn_lost and self._n.write_queue_size():
             # resume_writing() wrote more (an SSL protocol flushes what it
             # held back): this ends when that is written, as asyncio's
             # _write_ready does; closing now would drop it
@@ -289,6 +287,8 @@ class StreamTransport(transports._FlowControlMixin, transports.Transport):
         if self._empty_waiter is not None:
             self._empty_waiter.set_result(None)
             self._empty_waiter = None
+        if self._conn_lost:
+            return            # resume_writing() closed it
         if self._closing:
             self._conn_lost += 1
             self._call_connection_lost(None)
