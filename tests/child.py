@@ -28,8 +28,11 @@ PRELUDE = '''
 import gc, os, signal, sys
 import uv
 
-# a parent may have blocked signals (valgrind does), and exec keeps the mask
+# a parent may have blocked signals (valgrind does), and exec keeps the mask;
+# a test run started as a background job ignores SIGINT, which exec keeps
+# too: Python's own handler, as in a program started from a terminal
 signal.pthread_sigmask(signal.SIG_SETMASK, [])
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def collect():
     gc.collect()

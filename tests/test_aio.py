@@ -698,10 +698,6 @@ def test_ctrl_c_raises_keyboard_interrupt_out_of_run():
     # the loop waits in libuv with nothing to do: SIGINT must still end it
     out = check_child('''
         import asyncio, signal, threading, time, uv.aio
-        # Python's own SIGINT handler, as in a program started from a
-        # terminal: a test run started in the background (shells make
-        # their background jobs ignore SIGINT) would pass that on
-        signal.signal(signal.SIGINT, signal.default_int_handler)
         def later():
             time.sleep(0.2)
             os.kill(os.getpid(), signal.SIGINT)

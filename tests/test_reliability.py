@@ -109,9 +109,6 @@ def test_native_objects_of_the_wrong_kind_are_type_errors_in_a_child():
 
 SIGNAL_CHILD = '''
     import signal
-    # Python's own SIGINT handler, whatever the test run inherited (shells
-    # make their background jobs ignore SIGINT)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     got = []
     signal.signal(signal.SIGUSR1, lambda n, f: got.append(n))
 
