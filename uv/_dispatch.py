@@ -147,7 +147,8 @@ def write_done(req, status):
 
 def send_done(req, status):
     try:
-        req._on_send(req, _status(status) if status else _SUCCESS)
+        cb = req._on_send
+        cb(req, _status(status) if status else _SUCCESS)
     except BaseException as exc:
         return exc
 
@@ -161,8 +162,9 @@ def receive(udp, status, address, data, flags):
     try:
         if udp._allocator is not None and data:
             data, flags = _receive_custom(udp, data, flags)
-        udp.on_receive(udp, _status(status) if status else _SUCCESS, address, data,
-                       _udp_flags(flags) if flags else 0)
+        cb = udp.on_receive
+        cb(udp, _status(status) if status else _SUCCESS, address, data,
+           _udp_flags(flags) if flags else 0)
     except BaseException as exc:
         return exc
 
@@ -171,11 +173,13 @@ def received(udp, address, data):
     """A datagram received whole (receive() has the error and truncated
     cases)."""
     try:
-        if udp._allocator is not None and data:
-            data, flags = _receive_custom(udp, data, 0)
-            udp.on_receive(udp, _SUCCESS, address, data, _udp_flags(flags) if flags else 0)
+        if udp._allocator is None or not data:
+            cb = udp.on_receive
+            cb(udp, _SUCCESS, address, data, 0)
         else:
-            udp.on_receive(udp, _SUCCESS, address, data, 0)
+            data, flags = _receive_custom(udp, data, 0)
+            cb = udp.on_receive
+            cb(udp, _SUCCESS, address, data, _udp_flags(flags) if flags else 0)
     except BaseException as exc:
         return exc
 
@@ -199,8 +203,8 @@ def _receive_custom(udp, data, flags):
 
 def poll(handle, status, events):
     try:
-        handle.on_event(handle, _status(status) if status else _SUCCESS,
-                        _poll_events(events))
+        cb = handle.on_event
+        cb(handle, _status(status) if status else _SUCCESS, _poll_events(events))
     except BaseException as exc:
         return exc
 
