@@ -129,6 +129,85 @@ def test_timers_never_fire_early():
     assert min(lateness) >= 0, lateness
 
 
+def _spin_until(loop, stop, start=None, limit=200000):
+    """Run a chain of call_soon callbacks (every select() of the loop is then
+    a non-blocking one) until stop() is true; call start() at the 100th
+    callback.  Returns how many callbacks ran (limit + 1: stop() never
+    became true)."""
+    count = [0]
+    done = loop.create_future()
+
+    def spin():
+        count[0] += 1
+        if count[0] == 100 and start is not None:
+            start()
+        if stop() or count[0] > limit:
+            done.set_result(count[0])
+        else:
+            loop.call_soon(spin)
+    loop.call_soon(spin)
+    return loop.run_until_complete(asyncio.wait_for(done, 20 * TIME_SCALE))
+
+
+def test_a_reader_added_while_callbacks_keep_the_loop_busy_is_called():
+    """select() skips libuv's iteration when libuv has nothing to do; a
+    watcher started since the last poll is something to do (libuv adds it
+    to its epoll set in the poll; libuv before 1.46 does not count it in
+    uv_backend_timeout()), so data already waiting on a file descriptor
+    whose reader is added during a busy chain is seen at once."""
+    loop = uv.aio.new_event_loop()
+    a, b = socket.socketpair()
+    seen = []
+    try:
+        b.send(b"x")
+
+        def readable():
+            seen.append(a.recv(1))
+            loop.remove_reader(a.fileno())
+        n = _spin_until(loop, lambda: seen,
+                        start=lambda: loop.add_reader(a.fileno(), readable))
+        assert seen == [b"x"]
+        assert n < 110, "the reader ran only after %d callbacks" % n
+    finally:
+        a.close()
+        b.close()
+        loop.close()
+
+
+def test_io_and_wakeups_reach_a_loop_kept_busy_by_callbacks():
+    """Data arriving on a connection and call_soon_threadsafe() from
+    another thread reach a loop whose ready queue never empties (every
+    select() non-blocking, most of them finding libuv with nothing to do)."""
+    loop = uv.aio.new_event_loop()
+    a, b = socket.socketpair()
+    got = []
+    woken = []
+
+    class Proto(asyncio.Protocol):
+        def data_received(self, data):
+            got.append(data)
+    try:
+        transport, _ = loop.run_until_complete(
+            loop.connect_accepted_socket(Proto, a))
+
+        def later():
+            time.sleep(0.05)
+            b.send(b"data")
+            time.sleep(0.05)
+            loop.call_soon_threadsafe(woken.append, 1)
+        thread = threading.Thread(target=later)
+        n = _spin_until(loop, lambda: got and woken, start=thread.start,
+                        limit=10 ** 7)
+        thread.join()
+        assert got == [b"data"] and woken == [1], (got, woken, n)
+        transport.close()
+        loop.run_until_complete(asyncio.sleep(0))
+    finally:
+        a.close()
+        b.close()
+        loop.close()
+
+
 def test_short_wait_after_a_busy_callback_ends():
     """A wait of a millisecond or two that starts after a callback kept
     the loop busy for longer than that: the wait must end.  (libuv before
