@@ -18,7 +18,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <unistd.h>
 #include "uvmod.h"
 
@@ -528,29 +527,6 @@ static void select_timer_cb(uv_timer_t *h)
     uv_stop(h->loop);
 }
 
-/* Whether a non-blocking libuv iteration would find nothing to do: no
- * timer due, nothing pending, idle or closing, no watcher started or
- * stopped since the last poll (uv_backend_timeout() is not 0 then: libuv
- * 1.44 and newer count those watchers, which it adds to its epoll set in
- * the poll itself), and no file descriptor ready (the epoll fd polls
- * readable when one is).  Such an iteration would only run the loop's
- * prepare and check handles, which have nothing to do then (the core's
- * check handle has work only while its idle handle is active).  One poll()
- * costs what the iteration's epoll_wait() would, without the rest of
- * uv_run(): a uv.aio call_soon() chain runs 2,442 instead of 2,783
- * instructions per callback on PyPy (callgrind; CPython 13,890, 14,206). */
-static int loop_has_nothing_to_do(uv_loop_t *loop)
-{
-    struct pollfd p;
-    uv_update_time(loop);
-    if (uv_backend_timeout(loop) == 0)
-        return 0;
-    p.fd = uv_backend_fd(loop);
-    p.events = POLLIN;
-    p.revents = 0;
-    return poll(&p, 1, 0) == 0;
-}
-
 HPyDef_METH(Loop_select, "select", HPyFunc_VARARGS,
             .doc = "select(wrapper, timeout_ms) -> list or None: run one libuv iteration "
                    "in record mode and return what its callbacks would have dispatched, "
@@ -603,8 +579,7 @@ static HPy Loop_select_impl(HPyContext *ctx, HPy self, const HPy *args, size_t n
         uv_timer_start(&core->select_timer, select_timer_cb, (uint64_t)timeout, 0);
     }
 
-    if (timeout != 0 || !loop_has_nothing_to_do(core->loop))
-        uv_run(core->loop, core->mode);
+    uv_run(core->loop, core->mode);
 
     gil_ensure(core);
     if (timeout > 0)

@@ -150,11 +150,12 @@ def _spin_until(loop, stop, start=None, limit=200000):
 
 
 def test_a_reader_added_while_callbacks_keep_the_loop_busy_is_called():
-    """select() skips libuv's iteration when libuv has nothing to do; a
-    watcher started since the last poll is something to do (libuv adds it
-    to its epoll set in the poll; libuv before 1.46 does not count it in
-    uv_backend_timeout()), so data already waiting on a file descriptor
-    whose reader is added during a busy chain is seen at once."""
+    """Data already waiting on a file descriptor whose reader is added
+    during a busy chain of callbacks is seen at the next iteration, as a
+    selector loop sees it.  (libuv adds a watcher started since its last
+    poll to its epoll set in the next poll: a select() that skipped libuv's
+    iteration whenever its epoll fd is not readable would never see it;
+    such a select() was tried, and these tests failed on it.)"""
     loop = uv.aio.new_event_loop()
     a, b = socket.socketpair()
     seen = []
@@ -177,7 +178,7 @@ def test_a_reader_added_while_callbacks_keep_the_loop_busy_is_called():
 def test_io_and_wakeups_reach_a_loop_kept_busy_by_callbacks():
     """Data arriving on a connection and call_soon_threadsafe() from
     another thread reach a loop whose ready queue never empties (every
-    select() non-blocking, most of them finding libuv with nothing to do)."""
+    select() is a non-blocking one)."""
     loop = uv.aio.new_event_loop()
     a, b = socket.socketpair()
     got = []
