@@ -77,6 +77,72 @@ def test_unix_stream_server_on_a_path(sockdir):
     assert not os.path.exists(path)
 
 
+@pytest.mark.parametrize("kind", ["tcp", "unix"])
+def test_a_protocol_factory_that_raises_loses_one_connection_only(kind, sockdir):
+    """TCP and Unix listeners share their accept path: a protocol factory
+    that raises reaches the exception handler ('Error on transport creation
+    for incoming connection'), that connection is closed (the client sees
+    its end, or a reset), and the server goes on serving the next one with its transport
+    (Unix: the peer's name in its extra information)."""
+    path = os.path.join(sockdir, "f.sock")
+    errors = []
+    seen = []
+
+    class Echo(asyncio.Protocol):
+        def connection_made(self, transport):
+            self.transport = transport
+            seen.append(transport.get_extra_info("sockname"))
+
+        def data_received(self, data):
+            self.transport.write(data)
+
+    calls = [0]
+
+    def factory():
+        calls[0] += 1
+        if calls[0] == 1:
+            raise ValueError("no protocol for the first one")
+        return Echo()
+
+    def client(address):
+        family = socket.AF_UNIX if kind == "unix" else socket.AF_INET
+        s = socket.socket(family, socket.SOCK_STREAM)
+        s.settimeout(10 * TIME_SCALE)
+        try:
+            s.connect(address)
+            s.sendall(b"ping")
+            try:
+                return s.recv(100)
+            except ConnectionResetError:     # closed with "ping" unread
+                return b""
+        finally:
+            s.close()
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(lambda loop, context: errors.append(context))
+        if kind == "unix":
+            srv = await loop.create_unix_server(factory, path)
+            address = path
+        else:
+            srv = await loop.create_server(factory, "127.0.0.1", 0)
+            address = srv.sockets[0].getsockname()
+        first = await in_thread(client, address)
+        second = await in_thread(client, address)
+        srv.close()
+        await srv.wait_closed()
+        return first, second
+    first, second = run(main())
+    assert first == b""                      # closed: no protocol
+    assert second == b"ping"
+    assert [c["message"] for c in errors] == [
+        "Error on transport creation for incoming connection"]
+    assert isinstance(errors[0]["exception"], ValueError)
+    assert seen == [path if kind == "unix" else seen[0]]
+    if kind == "tcp":
+        assert seen[0][0] == "127.0.0.1"
+
+
 def test_unix_server_and_client_with_an_abstract_name():
     name = "\0uv-aio-test-%d" % os.getpid()
 

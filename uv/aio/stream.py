@@ -430,6 +430,21 @@ class Listener(object):
     def _on_closed(self):
         pass
 
+    # what a Unix listener (uv.aio.unix.UnixListener) changes: the native
+    # stream a connection is accepted into, what is done to it once
+    # accepted, what its close() is given, the transport's extra information
+    _closed_client = None
+
+    def _new_client(self):
+        return _uv.TCP(self._loop._uvn)
+
+    def _accepted(self, client):
+        if self._family != socket.AF_UNIX:
+            client.nodelay(True)            # as asyncio does for TCP
+
+    def _extra(self, client):
+        return None
+
     def _on_connection(self, status):
         loop = self._loop
         if self._closed:
@@ -440,27 +455,25 @@ class Listener(object):
                 'exception': _make_error(status),
             })
             return
-        client = _uv.TCP(loop._uvn)
+        client = self._new_client()
         try:
             self._n.accept(client)
-            if self._family != socket.AF_UNIX:
-                client.nodelay(True)        # as asyncio does for TCP
+            self._accepted(client)
         except OSError as exc:
-            client.close(None)
-            if isinstance(exc, BlockingIOError):
-                return
-            loop.call_exception_handler({
-                'message': 'accept() failed',
-                'exception': exc,
-            })
+            client.close(self._closed_client)
+            if not isinstance(exc, BlockingIOError):
+                loop.call_exception_handler({
+                    'message': 'accept() failed',
+                    'exception': exc,
+                })
             return
         try:
             protocol = self._protocol_factory()
         except (SystemExit, KeyboardInterrupt):
-            client.close(None)
+            client.close(self._closed_client)
             raise
         except BaseException as exc:
-            client.close(None)
+            client.close(self._closed_client)
             loop.call_exception_handler({
                 'message': 'Error on transport creation for incoming connection',
                 'exception': exc,
@@ -469,8 +482,8 @@ class Listener(object):
         if self._sslcontext:
             loop.create_task(self._accept_ssl(client, protocol))
         else:
-            StreamTransport(loop, client, protocol, server=self._server,
-                            family=self._family)
+            StreamTransport(loop, client, protocol, extra=self._extra(client),
+                            server=self._server, family=self._family)
 
     async def _accept_ssl(self, client, protocol):
         loop = self._loop

@@ -275,41 +275,13 @@ class UnixListener(Listener):
             except OSError:
                 pass
 
-    def _on_connection(self, status):
-        loop = self._loop
-        if self._closed:
-            return
-        if status < 0:
-            loop.call_exception_handler({
-                'message': 'accept() failed',
-                'exception': _make_error(status),
-            })
-            return
-        client = _uv.Pipe(loop._uvn, False)
-        try:
-            self._n.accept(client)
-        except OSError as exc:
-            client.close(_CLOSED)
-            if not isinstance(exc, BlockingIOError):
-                loop.call_exception_handler({
-                    'message': 'accept() failed',
-                    'exception': exc,
-                })
-            return
-        try:
-            protocol = self._protocol_factory()
-        except (SystemExit, KeyboardInterrupt):
-            client.close(_CLOSED)
-            raise
-        except BaseException as exc:
-            client.close(_CLOSED)
-            loop.call_exception_handler({
-                'message': 'Error on transport creation for incoming connection',
-                'exception': exc,
-            })
-            return
-        if self._sslcontext:
-            loop.create_task(self._accept_ssl(client, protocol))
-        else:
-            StreamTransport(loop, client, protocol, extra=_names(client),
-                            server=self._server, family=socket.AF_UNIX)
+    _closed_client = _CLOSED
+
+    def _new_client(self):
+        return _uv.Pipe(self._loop._uvn, False)
+
+    def _accepted(self, client):
+        pass
+
+    def _extra(self, client):
+        return _names(client)
