@@ -33,19 +33,6 @@ UV_EOF = StatusCodes.EOF.value
 _POLL_EVENTS = _uv.UV_READABLE | _uv.UV_DISCONNECT
 
 
-class _Closed(object):
-    """The wrapper given to native close() when nothing is to be told:
-    record mode hands the ``closed`` event to it."""
-
-    __slots__ = ()
-
-    def _on_closed(self):
-        pass
-
-
-CLOSED = _Closed()
-
-
 def _pipe_fileno(pipe):
     """The descriptor of *pipe* (an object with fileno()), checked to be a
     pipe, a socket or a character device, as asyncio requires."""
@@ -69,7 +56,7 @@ def _native_pipe(loop, pipe):
     try:
         native.open(fd)
     except BaseException:
-        native.close(CLOSED)
+        native.close(None)
         os.close(fd)
         raise
     return native

@@ -432,15 +432,12 @@ class Listener(object):
 
     # what a Unix listener (uv.aio.unix.UnixListener) changes: the native
     # stream a connection is accepted into, what is done to it once
-    # accepted, what its close() is given, the transport's extra information
-    _closed_client = None
-
+    # accepted, the transport's extra information
     def _new_client(self):
         return _uv.TCP(self._loop._uvn)
 
     def _accepted(self, client):
-        if self._family != socket.AF_UNIX:
-            client.nodelay(True)            # as asyncio does for TCP
+        client.nodelay(True)                # as asyncio does for TCP
 
     def _extra(self, client):
         return None
@@ -460,7 +457,7 @@ class Listener(object):
             self._n.accept(client)
             self._accepted(client)
         except OSError as exc:
-            client.close(self._closed_client)
+            client.close(None)
             if not isinstance(exc, BlockingIOError):
                 loop.call_exception_handler({
                     'message': 'accept() failed',
@@ -470,10 +467,10 @@ class Listener(object):
         try:
             protocol = self._protocol_factory()
         except (SystemExit, KeyboardInterrupt):
-            client.close(self._closed_client)
+            client.close(None)
             raise
         except BaseException as exc:
-            client.close(self._closed_client)
+            client.close(None)
             loop.call_exception_handler({
                 'message': 'Error on transport creation for incoming connection',
                 'exception': exc,

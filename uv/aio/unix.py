@@ -27,16 +27,6 @@ __all__ = []
 _SERVER_HAS_SHUTDOWN_TIMEOUT = sys.version_info >= (3, 11)
 
 
-class _Closed(object):
-    __slots__ = ()
-
-    def _on_closed(self):
-        pass
-
-
-_CLOSED = _Closed()
-
-
 def _name(raw):
     """A Unix socket's name as the socket module gives it: str for a path,
     bytes for an abstract name, '' for none."""
@@ -73,7 +63,7 @@ def native_stream(loop, sock):
         native.open(fd)
     except BaseException:
         os.close(fd)
-        native.close(_CLOSED)
+        native.close(None)
         raise
     return native
 
@@ -126,7 +116,7 @@ async def create_unix_connection(self, protocol_factory, path=None, *, ssl=None,
         try:
             await _Connect(self, native, raw).future
         except BaseException:
-            native.close(_CLOSED)
+            native.close(None)
             raise
     else:
         if sock is None:
@@ -235,7 +225,7 @@ def start_serving(loop, protocol_factory, sock, sslcontext, server, backlog,
         native.open(fd)
     except BaseException:
         os.close(fd)
-        native.close(_CLOSED)
+        native.close(None)
         raise
     cleanup = getattr(server, '_uv_unix_cleanup', None)
     listener = UnixListener(loop, native, protocol_factory, sslcontext, server,
@@ -274,8 +264,6 @@ class UnixListener(Listener):
                     os.unlink(path)
             except OSError:
                 pass
-
-    _closed_client = _CLOSED
 
     def _new_client(self):
         return _uv.Pipe(self._loop._uvn, False)
