@@ -254,52 +254,37 @@ class SocketMixin(object):
             else:
                 self._remove_writer(fd)
 
-    async def sock_recv(self, sock, n):
-        """Receive up to *n* bytes from the non-blocking socket *sock*."""
+    async def _sock_io(self, sock, reading, attempt):
+        """What each ``sock_*`` call does: ``attempt()`` now, and, if the
+        socket would block, again each time it is ready (``_sock_wait``)."""
         self._check_sock(sock)
         try:
-            return sock.recv(n)
+            return attempt()
         except _BLOCKED:
             pass
-        return await self._sock_wait(sock, True, lambda: sock.recv(n))
+        return await self._sock_wait(sock, reading, attempt)
+
+    async def sock_recv(self, sock, n):
+        """Receive up to *n* bytes from the non-blocking socket *sock*."""
+        return await self._sock_io(sock, True, lambda: sock.recv(n))
 
     async def sock_recv_into(self, sock, buf):
         """Receive into *buf*; the number of bytes received."""
-        self._check_sock(sock)
-        try:
-            return sock.recv_into(buf)
-        except _BLOCKED:
-            pass
-        return await self._sock_wait(sock, True, lambda: sock.recv_into(buf))
+        return await self._sock_io(sock, True, lambda: sock.recv_into(buf))
 
     async def sock_recvfrom(self, sock, bufsize):
         """Receive a datagram: ``(data, address)``."""
-        self._check_sock(sock)
-        try:
-            return sock.recvfrom(bufsize)
-        except _BLOCKED:
-            pass
-        return await self._sock_wait(sock, True, lambda: sock.recvfrom(bufsize))
+        return await self._sock_io(sock, True, lambda: sock.recvfrom(bufsize))
 
     async def sock_recvfrom_into(self, sock, buf, nbytes=0):
         """Receive a datagram into *buf*: ``(nbytes, address)``."""
-        self._check_sock(sock)
-        if not nbytes:
-            nbytes = len(buf)
-        try:
-            return sock.recvfrom_into(buf, nbytes)
-        except _BLOCKED:
-            pass
-        return await self._sock_wait(sock, True, lambda: sock.recvfrom_into(buf, nbytes))
+        nbytes = nbytes or len(buf)
+        return await self._sock_io(sock, True,
+                                   lambda: sock.recvfrom_into(buf, nbytes))
 
     async def sock_sendto(self, sock, data, address):
         """Send a datagram to *address*; the number of bytes sent."""
-        self._check_sock(sock)
-        try:
-            return sock.sendto(data, address)
-        except _BLOCKED:
-            pass
-        return await self._sock_wait(sock, False, lambda: sock.sendto(data, address))
+        return await self._sock_io(sock, False, lambda: sock.sendto(data, address))
 
     async def sock_sendall(self, sock, data):
         """Send all of *data*; None once the kernel has taken it."""
@@ -347,17 +332,11 @@ class SocketMixin(object):
 
     async def sock_accept(self, sock):
         """Accept a connection: ``(conn, address)``, *conn* non-blocking."""
-        self._check_sock(sock)
-
         def accept():
             conn, address = sock.accept()
             conn.setblocking(False)
             return conn, address
-        try:
-            return accept()
-        except _BLOCKED:
-            pass
-        return await self._sock_wait(sock, True, accept)
+        return await self._sock_io(sock, True, accept)
 
     # ---- sendfile ----
 
