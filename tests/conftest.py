@@ -157,8 +157,60 @@ def why_alive(ref, depth=6):
         return "collected now"
     walk(obj, 0)
     head = "%s is alive; its referrers:" % describe(obj)
+    address = id(obj)
     del obj
+    if hasattr(gc, "dump_rpy_heap"):
+        lines.append("PyPy's heap (interpreter-level objects too):")
+        lines.extend(_rpy_holders(address))
     return "\n".join([head] + lines)
+
+
+def _rpy_holders(address, depth=10, width=4, limit=120):
+    """PyPy: the tree of what holds the object at *address* (``id()`` of an
+    old object is its address), interpreter-level objects included -- the
+    links ``gc.get_referrers`` cannot see (a frame's ``f_back``, PyPy's own
+    structures) -- from ``gc.dump_rpy_heap``: records of address, type
+    number, size, the addresses it refers to and -1."""
+    import array
+    import tempfile
+    import zlib
+    names = zlib.decompress(gc.get_typeids_z()).decode().splitlines()
+    with tempfile.TemporaryFile() as f:
+        gc.collect()
+        gc.dump_rpy_heap(f.fileno())
+        f.seek(0)
+        words = array.array("l")
+        words.frombytes(f.read())
+    kind, referrers = {}, {}
+    i = 0
+    while i < len(words):
+        obj, kind[words[i]] = words[i], words[i + 1]
+        i += 3
+        while words[i] != -1:
+            referrers.setdefault(words[i], []).append(obj)
+            i += 1
+        i += 1
+    del words
+
+    def name(a):
+        text = names[kind[a]] if kind.get(a, -1) < len(names) else "?"
+        return text.split("{")[0].split(None, 1)[-1].strip()
+
+    out = ["%#x %s" % (address, name(address))]
+    seen = {address}
+
+    def up(a, level):
+        for r in referrers.get(a, ())[:width]:
+            if len(out) >= limit:
+                return
+            out.append("  " * level + "<- %#x %s%s"
+                       % (r, name(r), " (above)" if r in seen else ""))
+            if r not in seen and level < depth:
+                seen.add(r)
+                up(r, level + 1)
+
+    up(address, 1)
+    return out
 
 
 @pytest.fixture(name="collect")
